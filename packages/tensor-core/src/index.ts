@@ -30,7 +30,7 @@ export type { LoadModelOptions, GraphOptimizationLevel } from './model/onnx-mode
 export { sha256Bytes, sha256File } from './model/sha256';
 export { checkGolden } from './model/golden';
 export type { GoldenReport } from './model/golden';
-export { BUNDLED_MODELS, bundledModelPath } from './model/bundled';
+export { BUNDLED_MODELS, bundledModelPath, packageDir } from './model/bundled';
 
 export { Tensor, toFloat32Tensor, toInt64Tensor, matrixToTensor, tensorToMatrix, numericData, tensorToNested, padBatch, batchRanges } from './tensor/tensors';
 export type { NumericData, PaddedBatch, PadBatchOptions } from './tensor/tensors';

@@ -7,3 +7,5 @@ export { FakeModelSession } from './testing/fake-model-session';
 export type { FakeModelSessionOptions } from './testing/fake-model-session';
 export { makeTwoMoons } from './datasets/two-moons';
 export type { TwoMoons } from './datasets/two-moons';
+export { findPython, runPythonJson } from './testing/python-reference';
+export type { PythonProbe } from './testing/python-reference';

@@ -224,12 +224,15 @@ async function createSession(
   device: DeviceResolution,
   options: LoadModelOptions,
 ): Promise<{ session: InferenceSession; resolution: DeviceResolution }> {
+  const threads = {
+    ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: checkThreads('intraOpThreads', options.intraOpThreads) } : {}),
+    ...(options.interOpThreads !== undefined ? { interOpNumThreads: checkThreads('interOpThreads', options.interOpThreads) } : {}),
+  };
   const { InferenceSession } = await ort();
   const sessionOptions = (providers: readonly string[]): InferenceSession.SessionOptions => ({
     executionProviders: [...providers],
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
-    ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: checkThreads('intraOpThreads', options.intraOpThreads) } : {}),
-    ...(options.interOpThreads !== undefined ? { interOpNumThreads: checkThreads('interOpThreads', options.interOpThreads) } : {}),
+    ...threads,
     ...options.ortOptions,
   });
   try {
