@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+/**
+ * `rumedbench` command line: run baselines and evaluate submissions.
+ * @packageDocumentation
+ */
+import { writeFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { LabError } from '@lab/tensor-core';
+import { createCliProgress } from '@lab/tensor-core/cli-progress';
+import { version } from '../package.json';
+import { baselineNames, createBaseline } from './baselines/baseline-registry';
+import { evaluateSubmissions } from './evaluation/evaluate';
+import { runBaseline } from './evaluation/run-baseline';
+import { formatMarkdownTable, pct, type BenchmarkScore } from './metrics/task-scores';
+import { writeSyntheticSample } from './sample/synthetic-sample';
+import { parseTaskList } from './tasks/task-registry';
+
+const program = new Command();
+program.name('rumedbench').description('RuMedBench: run baselines and evaluate submissions.').version(version);
+
+function report(name: string, score: BenchmarkScore, format: string): string {
+  if (format === 'json') {
+    return JSON.stringify(
+      {
+        model: name,
+        tasks: Object.fromEntries(score.tasks.map((t) => [t.task, { acc: round(t.acc), ...(t.hit3 !== undefined ? { hit3: round(t.hit3) } : {}), ...(t.f1 !== undefined ? { f1: round(t.f1) } : {}), score: round(t.score), items: t.items }])),
+        overall: round(score.overall),
+        overallScored: round(score.overallScored),
+        missing: score.missing,
+      },
+      null,
+      2,
+    );
+  }
+  return formatMarkdownTable(name, score);
+}
+const round = (v: number) => Number(pct(v));
+
+program
+  .command('run')
+  .description('train a baseline on each task, predict dev and test, write <out>/<Task>.jsonl, and print the scores')
+  .requiredOption('-b, --baseline <name>', `one of: ${baselineNames().join(', ')}`)
+  .option('-t, --tasks <list>', 'all, or a comma-separated list of tasks', 'all')
+  .requiredOption('-d, --data-dir <dir>', 'directory with <Task>/{train,dev,test}_v1.jsonl')
+  .requiredOption('-o, --out <dir>', 'where to write the test submissions')
+  .option('-f, --format <format>', 'md or json', 'md')
+  .option('--seed <n>', 'random seed', '0')
+  .option('-q, --quiet', 'no progress bar')
+  .action(async (opts: { baseline: string; tasks: string; dataDir: string; out: string; format: string; seed: string; quiet?: boolean }) => {
+    const baseline = createBaseline(opts.baseline);
+    const tasks = parseTaskList(opts.tasks);
+    const bar = createCliProgress(`${opts.baseline}`, { enabled: !opts.quiet });
+    const result = await runBaseline(baseline, opts.dataDir, tasks, { outDir: opts.out, onProgress: bar.onProgress, seed: Number(opts.seed) });
+    bar.stop();
+    for (const s of result.skipped) process.stderr.write(`skipped ${s.task}: ${s.reason}\n`);
+    console.log(`\nDev:\n${report(opts.baseline, result.dev, opts.format)}`);
+    console.log(`\nTest:\n${report(opts.baseline, result.test, opts.format)}`);
+    console.log(`\nSubmissions written to ${opts.out}; seconds per task: ${Object.entries(result.seconds).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+  });
+
+program
+  .command('eval')
+  .description('score <pred-dir>/<Task>.jsonl against the gold test sets')
+  .requiredOption('-p, --pred-dir <dir>', 'directory with <Task>.jsonl submissions')
+  .requiredOption('-d, --data-dir <dir>', 'directory with <Task>/test_v1.jsonl')
+  .option('-t, --tasks <list>', 'all, or a comma-separated list of tasks', 'all')
+  .option('-f, --format <format>', 'md or json', 'md')
+  .option('-n, --name <name>', 'row name in the table', 'submission')
+  .option('--write <file>', 'also write the report to a file')
+  .action(async (opts: { predDir: string; dataDir: string; tasks: string; format: string; name: string; write?: string }) => {
+    const result = await evaluateSubmissions(opts.predDir, opts.dataDir, parseTaskList(opts.tasks));
+    for (const s of result.skipped) process.stderr.write(`skipped ${s.task}: ${s.reason}\n`);
+    const text = report(opts.name, result, opts.format);
+    console.log(text);
+    if (opts.write) await writeFile(opts.write, text + '\n');
+  });
+
+program
+  .command('sample')
+  .description('write the SYNTHETIC sample data set (official layout) used by the demo and tests')
+  .requiredOption('-o, --out <dir>', 'output directory')
+  .option('--seed <n>', 'random seed', '0')
+  .action(async (opts: { out: string; seed: string }) => {
+    await writeSyntheticSample(opts.out, Number(opts.seed));
+    console.log(`wrote a SYNTHETIC sample to ${opts.out}`);
+  });
+
+program.parseAsync().catch((e: unknown) => {
+  process.stderr.write(LabError.isInstance(e) ? `error [${e.code}]: ${e.message}\n` : `error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});
