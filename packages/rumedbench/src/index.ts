@@ -1,8 +1,40 @@
 /**
- * Public surface of this package. It is a placeholder until its issue lands: it only reports its version.
+ * `@lab/rumedbench`: RuMedBench, the Russian medical language understanding benchmark — task registry and
+ * validating loaders, the official metrics, submission files, evaluation, and baselines.
  * @packageDocumentation
  */
 import { version } from '../package.json';
 
 /** The package version, read from package.json at build time. */
 export const VERSION: string = version;
+
+export { TASKS, TASK_NAMES, NER_TAGS, NER_ENTITY_TYPES, parseTaskList } from './tasks/task-registry';
+export type { TaskName, Split, TaskKind, TaskSpec } from './tasks/task-registry';
+export { loadSplit, loadTask, parseLine, splitPath } from './tasks/load-task';
+export type { TaskItem, LoadedSplit, LoadSplitOptions, TaskData } from './tasks/load-task';
+
+export { getEntities, tokenAccuracy, entityScores } from './metrics/seqeval';
+export type { EntitySpan, EntityScores } from './metrics/seqeval';
+export { scoreTask, overallScore, formatMarkdownTable, pct } from './metrics/task-scores';
+export type { TaskScore, BenchmarkScore, Prediction } from './metrics/task-scores';
+
+export { writeSubmission, readSubmission, alignSubmission, submissionPath, predictionProblem } from './submission/submission';
+export type { SubmissionRow } from './submission/submission';
+export { evaluateSubmissions } from './evaluation/evaluate';
+export type { EvaluationReport } from './evaluation/evaluate';
+export { runBaseline } from './evaluation/run-baseline';
+export type { RunBaselineOptions, BaselineRunReport } from './evaluation/run-baseline';
+
+export type { Baseline, BaselinePredictions, BaselineRunOptions } from './baselines/baseline';
+export { NaiveBaseline, NAIVE_PAIR_ANSWER, mostFrequent, rankByCount } from './baselines/naive-baseline';
+export { CrfBaseline } from './baselines/crf-baseline';
+export { createBaseline, registerBaseline, baselineNames } from './baselines/baseline-registry';
+
+export { writeSyntheticSample, SYNTHETIC_SIZES } from './sample/synthetic-sample';
+
+// crf
+export { LinearChainCrf } from './crf/linear-chain-crf';
+export type { LinearChainCrfOptions, CrfFitOptions, CrfFitReport, CrfModelJson } from './crf/linear-chain-crf';
+export type { CrfItemInput, CrfSequenceInput } from './crf/crf-training-set';
+export { wordToFeatures, sentenceToFeatures, featureDictToItem } from './crf/ner-features';
+export type { FeatureDict, FeatureValue, WeightedAttribute } from './crf/ner-features';

@@ -52,3 +52,6 @@ export type { Points3, KabschResult } from './alignment/kabsch';
 
 export { throttleProgress, stagedProgress } from './progress/progress';
 export type { ProgressEvent, ProgressCallback, WithProgress } from './progress/progress';
+
+export { minimizeLbfgs } from './optim/lbfgs';
+export type { LbfgsOptions, LbfgsResult, LbfgsIterationInfo } from './optim/lbfgs';

@@ -1,9 +1,11 @@
 import { InvalidArgumentError } from '@lab/tensor-core';
 import type { Baseline } from './baseline';
+import { CrfBaseline } from './crf-baseline';
 import { NaiveBaseline } from './naive-baseline';
 
 const FACTORIES: Record<string, () => Baseline> = {
   naive: () => new NaiveBaseline(),
+  crf: () => new CrfBaseline(),
 };
 
 /**
