@@ -13,7 +13,9 @@ import { evaluateSubmissions } from './evaluation/evaluate';
 import { runBaseline } from './evaluation/run-baseline';
 import { formatMarkdownTable, pct, type BenchmarkScore } from './metrics/task-scores';
 import { writeSyntheticSample } from './sample/synthetic-sample';
-import { parseTaskList } from './tasks/task-registry';
+import { parseTaskList, TASKS } from './tasks/task-registry';
+import { loadTask } from './tasks/load-task';
+import { writeBilstmArrays } from './neural/bilstm-features';
 
 const program = new Command();
 program.name('rumedbench').description('RuMedBench: run baselines and evaluate submissions.').version(version);
@@ -83,6 +85,30 @@ program
   .action(async (opts: { out: string; seed: string }) => {
     await writeSyntheticSample(opts.out, Number(opts.seed));
     console.log(`wrote a SYNTHETIC sample to ${opts.out}`);
+  });
+
+program
+  .command('bilstm-data')
+  .description('write the BiLSTM training arrays (<Task>.npz, vocab, labels) that training/rumedbench/train_bilstm.py reads')
+  .requiredOption('-d, --data-dir <dir>', 'directory with <Task>/{train,dev,test}_v1.jsonl')
+  .option('-t, --tasks <list>', 'all, or a comma-separated list of tasks', 'all')
+  .requiredOption('-o, --out <dir>', 'output directory')
+  .option('--min-count <n>', 'keep training words seen at least this often', '2')
+  .action(async (opts: { dataDir: string; tasks: string; out: string; minCount: string }) => {
+    for (const task of parseTaskList(opts.tasks)) {
+      let data;
+      try {
+        data = await loadTask(opts.dataDir, task);
+      } catch (e) {
+        if (LabError.isInstance(e) && e.code === 'TASK_DATA_MISSING' && TASKS[task].userSupplied) {
+          process.stderr.write(`skipped ${task}: ${e.message}\n`);
+          continue;
+        }
+        throw e;
+      }
+      const info = await writeBilstmArrays(data, opts.out, { minCount: Number(opts.minCount) });
+      console.log(`${task}: ${info.file} (vocabulary ${info.vocabSize}, ${info.labels.length} labels, ${JSON.stringify(info.sizes)})`);
+    }
   });
 
 program.parseAsync().catch((e: unknown) => {

@@ -32,6 +32,13 @@ export { createBaseline, registerBaseline, baselineNames } from './baselines/bas
 
 export { writeSyntheticSample, SYNTHETIC_SIZES } from './sample/synthetic-sample';
 
+export { tokenizeWords } from './neural/word-tokenizer';
+export { Vocabulary, PAD_ID, UNK_ID, SEP_ID } from './neural/vocabulary';
+export { BILSTM_MAX_LENGTH, bilstmWords, encodeForBilstm, labelList, writeBilstmArrays } from './neural/bilstm-features';
+export type { BilstmArraysInfo } from './neural/bilstm-features';
+export { BilstmBaseline, loadBilstm, predictBilstm, defaultModelsDir } from './neural/bilstm-baseline';
+export type { BilstmBaselineOptions, BilstmModel } from './neural/bilstm-baseline';
+
 // crf
 export { LinearChainCrf } from './crf/linear-chain-crf';
 export type { LinearChainCrfOptions, CrfFitOptions, CrfFitReport, CrfModelJson } from './crf/linear-chain-crf';

@@ -2,10 +2,12 @@ import { InvalidArgumentError } from '@lab/tensor-core';
 import type { Baseline } from './baseline';
 import { CrfBaseline } from './crf-baseline';
 import { NaiveBaseline } from './naive-baseline';
+import { BilstmBaseline } from '../neural/bilstm-baseline';
 
 const FACTORIES: Record<string, () => Baseline> = {
   naive: () => new NaiveBaseline(),
   crf: () => new CrfBaseline(),
+  bilstm: () => new BilstmBaseline(),
 };
 
 /**
