@@ -27,6 +27,7 @@ export type { RunBaselineOptions, BaselineRunReport } from './evaluation/run-bas
 
 export type { Baseline, BaselinePredictions, BaselineRunOptions } from './baselines/baseline';
 export { NaiveBaseline, NAIVE_PAIR_ANSWER, mostFrequent, rankByCount } from './baselines/naive-baseline';
+export type { NaiveNerRule } from './baselines/naive-baseline';
 export { CrfBaseline } from './baselines/crf-baseline';
 export { createBaseline, registerBaseline, baselineNames } from './baselines/baseline-registry';
 

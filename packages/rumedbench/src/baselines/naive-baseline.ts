@@ -22,11 +22,21 @@ export function rankByCount<T>(counts: ReadonlyMap<T, number>): T[] {
 export const NAIVE_PAIR_ANSWER: Readonly<Record<'RuMedDaNet' | 'RuMedNLI', string>> = { RuMedDaNet: 'да', RuMedNLI: 'neutral' };
 
 /**
+ * How the naive NER baseline picks a token's tag. `official` reproduces the published predictions exactly: the tag
+ * seen last for the lower-cased token in the training file (token by token, in file order). `most-frequent` is the
+ * rule as the paper words it: the token's most frequent training tag (case-sensitive, ties by first appearance).
+ */
+export type NaiveNerRule = 'official' | 'most-frequent';
+
+/**
  * The naive baseline of the paper: the three most frequent training codes for Top3/SymptomRec; always "да" for
- * DaNet; always "neutral" for NLI; for NER each token gets its most frequent training tag ("O" when unseen).
+ * DaNet; always "neutral" for NLI; for NER a per-token dictionary tag, "O" when unseen (see {@link NaiveNerRule}).
  */
 export class NaiveBaseline implements Baseline {
   readonly name = 'naive';
+
+  /** @param options - `nerRule` @default 'official' */
+  constructor(private readonly options: { nerRule?: NaiveNerRule } = {}) {}
 
   supports(_task: TaskName): boolean {
     return true;
@@ -49,6 +59,11 @@ export class NaiveBaseline implements Baseline {
     if (kind === 'pair') {
       const answer = NAIVE_PAIR_ANSWER[task as 'RuMedDaNet' | 'RuMedNLI'];
       return () => answer;
+    }
+    if ((this.options.nerRule ?? 'official') === 'official') {
+      const last = new Map<string, string>();
+      for (const item of train) item.tokens!.forEach((tok, k) => last.set(tok.toLowerCase(), (item.gold as string[])[k]!));
+      return (item) => item.tokens!.map((t) => last.get(t.toLowerCase()) ?? 'O');
     }
     const perToken = new Map<string, Map<string, number>>();
     for (const item of train) {
