@@ -31,7 +31,7 @@ describe('rumedbench CLI', () => {
   it('exits 1 with a typed error for an unknown baseline or task', () => {
     const r = run('run', '--baseline', 'gpt', '--data-dir', '.', '--out', '/tmp/x');
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/error \[INVALID_ARGUMENT\]: Unknown baseline "gpt"\. Available: naive, crf, bilstm/);
+    expect(r.stderr).toMatch(/error \[INVALID_ARGUMENT\]: Unknown baseline "gpt"\. Available: naive, tfidf, crf, bilstm/);
     const t = run('eval', '--pred-dir', '.', '--data-dir', '.', '--tasks', 'RuMedQA');
     expect(t.stderr).toContain('Unknown task "RuMedQA"');
   });

@@ -29,6 +29,8 @@ export type { Baseline, BaselinePredictions, BaselineRunOptions } from './baseli
 export { NaiveBaseline, NAIVE_PAIR_ANSWER, mostFrequent, rankByCount } from './baselines/naive-baseline';
 export type { NaiveNerRule } from './baselines/naive-baseline';
 export { CrfBaseline } from './baselines/crf-baseline';
+export { TfidfBaseline } from './baselines/tfidf-baseline';
+export type { TfidfBaselineOptions } from './baselines/tfidf-baseline';
 export { createBaseline, registerBaseline, baselineNames } from './baselines/baseline-registry';
 
 export { writeSyntheticSample, SYNTHETIC_SIZES } from './sample/synthetic-sample';
@@ -46,3 +48,10 @@ export type { LinearChainCrfOptions, CrfFitOptions, CrfFitReport, CrfModelJson }
 export type { CrfItemInput, CrfSequenceInput } from './crf/crf-training-set';
 export { wordToFeatures, sentenceToFeatures, featureDictToItem } from './crf/ner-features';
 export type { FeatureDict, FeatureValue, WeightedAttribute } from './crf/ner-features';
+
+// linear models
+export { CsrMatrix } from './linear/sparse-matrix';
+export { TfidfVectorizer } from './linear/tfidf-vectorizer';
+export type { TfidfVectorizerOptions, TfidfVectorizerJson, Analyzer } from './linear/tfidf-vectorizer';
+export { LogisticRegression } from './linear/logistic-regression';
+export type { LogisticRegressionOptions, LogisticRegressionJson, LogisticFitInfo } from './linear/logistic-regression';

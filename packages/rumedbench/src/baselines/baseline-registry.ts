@@ -1,11 +1,13 @@
 import { InvalidArgumentError } from '@lab/tensor-core';
 import type { Baseline } from './baseline';
 import { CrfBaseline } from './crf-baseline';
+import { TfidfBaseline } from './tfidf-baseline';
 import { NaiveBaseline } from './naive-baseline';
 import { BilstmBaseline } from '../neural/bilstm-baseline';
 
 const FACTORIES: Record<string, () => Baseline> = {
   naive: () => new NaiveBaseline(),
+  tfidf: () => new TfidfBaseline(),
   crf: () => new CrfBaseline(),
   bilstm: () => new BilstmBaseline(),
 };
