@@ -26,6 +26,7 @@ from common.export import export_model  # noqa: E402
 
 TASKS = ["RuMedTop3", "RuMedSymptomRec", "RuMedDaNet", "RuMedNLI", "RuMedNER"]
 SEED = 101
+MAX_EPOCHS = int(os.environ.get("BILSTM_MAX_EPOCHS", "20"))
 
 
 class BiLstmNet(nn.Module):
@@ -125,7 +126,7 @@ def train_task(data_dir, out_root, task):
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     best, best_state, patience, history = float("inf"), None, 0, []
     t0 = time.time()
-    for epoch in range(40):
+    for epoch in range(MAX_EPOCHS):
         train_loss, _ = run_epoch(model, d["train_ids"], d["train_lengths"], d["train_labels"], batch, opt, rng)
         dev_loss, metrics = dev_metrics(model, d["dev_ids"], d["dev_lengths"], d["dev_labels"], batch)
         history.append({"epoch": epoch + 1, "train_loss": round(train_loss, 4), "dev_loss": round(dev_loss, 4), **{k: round(v, 4) for k, v in metrics.items()}})
