@@ -90,17 +90,47 @@ def run_epoch(model, ids, lengths, labels, batch, optimizer=None, rng=None):
     return total / max(count, 1), logits_all
 
 
-def dev_metrics(model, ids, lengths, labels, batch):
+def entities(tag_seqs):
+    """Entity spans in seqeval's default (conlleval) sense, sentences joined by an 'O'."""
+    flat = [t for seq in tag_seqs for t in list(seq) + ["O"]]
+    spans, prev_tag, prev_type, begin = set(), "O", "", 0
+    for i, chunk in enumerate(flat + ["O"]):
+        tag, typ = chunk[0], (chunk[1:].split("-", 1)[-1] or "_")
+        end = prev_tag in "ES" or (prev_tag in "BI" and tag in "BSO") or (prev_tag not in "O." and prev_type != typ)
+        start = tag in "BS" or (prev_tag in "ESO" and tag in "EI") or (tag not in "O." and prev_type != typ)
+        if end:
+            spans.add((prev_type, begin, i - 1))
+        if start:
+            begin = i
+        prev_tag, prev_type = tag, typ
+    return spans
+
+
+def entity_f1(gold, pred):
+    g, p = entities(gold), entities(pred)
+    c = len(g & p)
+    prec, rec = (c / len(p) if p else 0.0), (c / len(g) if g else 0.0)
+    return 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+
+
+def dev_metrics(model, ids, lengths, labels, batch, label_names=None):
     loss, parts = run_epoch(model, ids, lengths, labels, batch)
     if model.tagging:
         correct = total = 0
+        gold_seqs, pred_seqs = [], []
         for idx, logits in parts:
             pred = logits.argmax(-1)
             for r, i in enumerate(idx):
                 n = int(lengths[i])
                 correct += int((pred[r, :n] == labels[i, :n]).sum())
                 total += n
-        return loss, {"tokenAccuracy": correct / total}
+                if label_names is not None:
+                    gold_seqs.append([label_names[j] for j in labels[i, :n]])
+                    pred_seqs.append([label_names[j] for j in pred[r, :n]])
+        out = {"tokenAccuracy": correct / total}
+        if label_names is not None:
+            out["entityF1"] = entity_f1(gold_seqs, pred_seqs)
+        return loss, out
     scores = np.zeros((len(ids), parts[0][1].shape[1]), dtype=np.float32)
     for idx, logits in parts:
         scores[idx] = logits
@@ -124,15 +154,17 @@ def train_task(data_dir, out_root, task):
     batch = 32 if tagging else 64
     model = BiLstmNet(len(vocab["tokens"]), len(labels), tagging)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    # NER keeps the epoch with the best dev entity F1; classifiers the epoch with the lowest dev loss (as the paper).
     best, best_state, patience, history = float("inf"), None, 0, []
     t0 = time.time()
     for epoch in range(MAX_EPOCHS):
         train_loss, _ = run_epoch(model, d["train_ids"], d["train_lengths"], d["train_labels"], batch, opt, rng)
-        dev_loss, metrics = dev_metrics(model, d["dev_ids"], d["dev_lengths"], d["dev_labels"], batch)
+        dev_loss, metrics = dev_metrics(model, d["dev_ids"], d["dev_lengths"], d["dev_labels"], batch, labels if tagging else None)
         history.append({"epoch": epoch + 1, "train_loss": round(train_loss, 4), "dev_loss": round(dev_loss, 4), **{k: round(v, 4) for k, v in metrics.items()}})
         print(f"{task} epoch {epoch + 1}: train {train_loss:.4f} dev {dev_loss:.4f} {metrics} ({time.time() - t0:.0f}s)", flush=True)
-        if dev_loss < best:
-            best, patience = dev_loss, 0
+        criterion = -metrics["entityF1"] if tagging else dev_loss
+        if criterion < best:
+            best, patience = criterion, 0
             best_state = {k: v.clone() for k, v in model.state_dict().items()}
         else:
             patience += 1
@@ -140,7 +172,7 @@ def train_task(data_dir, out_root, task):
                 break
     model.load_state_dict(best_state)
     model.eval()
-    dev_loss, dev = dev_metrics(model, d["dev_ids"], d["dev_lengths"], d["dev_labels"], batch)
+    dev_loss, dev = dev_metrics(model, d["dev_ids"], d["dev_lengths"], d["dev_labels"], batch, labels if tagging else None)
     out_dir = os.path.join(out_root, f"bilstm-{task.lower()}")
     # golden inputs: two unpadded sequences of equal length from the dev set
     L = int(np.median(d["dev_lengths"]))
