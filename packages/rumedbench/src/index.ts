@@ -55,3 +55,16 @@ export { TfidfVectorizer } from './linear/tfidf-vectorizer';
 export type { TfidfVectorizerOptions, TfidfVectorizerJson, Analyzer } from './linear/tfidf-vectorizer';
 export { LogisticRegression } from './linear/logistic-regression';
 export type { LogisticRegressionOptions, LogisticRegressionJson, LogisticFitInfo } from './linear/logistic-regression';
+
+// bert tokenisation
+export { BasicTokenizer, isBertPunctuation } from './bert/basic-tokenizer';
+export type { BasicTokenizerOptions } from './bert/basic-tokenizer';
+export { BertTokenizerBase, BERT_SPECIAL_TOKENS, truncatedLengths } from './bert/bert-tokenizer-base';
+export type { BertTruncation, BertEncodeOptions, BertEncoding, BertWordsEncoding, BertPadOptions, BertBatch, BertSpecialTokens } from './bert/bert-tokenizer-base';
+export { WordPieceTokenizer } from './bert/wordpiece-tokenizer';
+export type { WordPieceTokenizerOptions } from './bert/wordpiece-tokenizer';
+export { HfJsonBertTokenizer } from './bert/hf-json-tokenizer';
+export type { HfJsonBertTokenizerOptions } from './bert/hf-json-tokenizer';
+export { buildBertTokenizerJson } from './bert/bert-tokenizer-json';
+export type { BertTokenizerJsonOptions } from './bert/bert-tokenizer-json';
+export { alignLabelsToTokens, wordPredictionsFromTokens, IGNORE_LABEL } from './bert/align-labels';
