@@ -1,6 +1,7 @@
 // RuMedBench tf-idf + one-vs-rest logistic regression on RuMedTop3: @lab/rumedbench against scikit-learn 1.2, in one
 // run (ours first, then scikit-learn in a child process, so that they do not share the cores).
-// Usage: node bench/rumedbench/tfidf-lr.mjs   (data: $RUMEDBENCH_DATA or /work/shared/data/rumedbench)
+// Usage: node bench/rumedbench/tfidf-lr.mjs   (data: $RUMEDBENCH_DATA or ../shared/data/rumedbench beside the repository)
+import { sharedDataPath } from '@lab/tensor-core/testing';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -10,7 +11,7 @@ import { LogisticRegression, TfidfVectorizer } from '@lab/rumedbench';
 import { accuracy, hitAtK } from '@lab/tensor-core';
 import { writeResult } from '../lib/report.mjs';
 
-const DATA = process.env.RUMEDBENCH_DATA ?? '/work/shared/data/rumedbench';
+const DATA = process.env.RUMEDBENCH_DATA ?? sharedDataPath(['rumedbench']) ?? '../shared/data/rumedbench';
 const PYTHON = process.env.LAB_PYTHON ?? '/usr/bin/python3';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PAPER = { accuracy: 49.76, hit3: 72.75 };

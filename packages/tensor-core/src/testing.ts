@@ -9,3 +9,4 @@ export { makeTwoMoons } from './datasets/two-moons';
 export type { TwoMoons } from './datasets/two-moons';
 export { findPython, runPythonJson } from './testing/python-reference';
 export type { PythonProbe } from './testing/python-reference';
+export { sharedDataPath } from './testing/shared-data';

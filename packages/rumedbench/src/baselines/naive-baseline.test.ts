@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync } from 'node:fs';
+import { sharedDataPath } from '@lab/tensor-core/testing';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { writeSyntheticSample } from '../sample/synthetic-sample';
 import type { TaskItem } from '../tasks/load-task';
 import { NaiveBaseline, mostFrequent } from './naive-baseline';
 
-const REAL = join(__dirname, '../../../../../shared/data/rumedbench');
+const REAL = sharedDataPath(['rumedbench']) ?? '../shared/data/rumedbench';
 const hasReal = existsSync(REAL);
 if (!hasReal) console.warn(`[skip] naive baseline on the real RuMedBench test sets: ${REAL} is absent`);
 

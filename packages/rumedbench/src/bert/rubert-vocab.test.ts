@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { sharedDataPath } from '@lab/tensor-core/testing';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBertTokenizerJson } from './bert-tokenizer-json';
 import { HfJsonBertTokenizer } from './hf-json-tokenizer';
 import { WordPieceTokenizer } from './wordpiece-tokenizer';
 
-const SHARED = join(__dirname, '../../../../../shared/data');
+const SHARED = sharedDataPath() ?? '../shared/data';
 const VOCAB = join(SHARED, 'vocab/rubert-cased-vocab.txt');
 const DEV = join(SHARED, 'rumedbench/RuMedTop3/dev_v1.jsonl');
 const hasVocab = existsSync(VOCAB);

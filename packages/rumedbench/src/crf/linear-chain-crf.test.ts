@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { sharedDataPath } from '@lab/tensor-core/testing';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFormatError, InvalidArgumentError, LabError, Rng } from '@lab/tensor-core';
@@ -204,7 +205,7 @@ describe('LinearChainCrf stopping and errors', () => {
 });
 
 describe('LinearChainCrf on RuMedNER (real data, optional)', () => {
-  const dir = '/work/shared/data/rumedbench/RuMedNER';
+  const dir = sharedDataPath(['rumedbench', 'RuMedNER']) ?? '../shared/data/rumedbench/RuMedNER';
   const present = existsSync(join(dir, 'train_v1.jsonl')) && existsSync(join(dir, 'dev_v1.jsonl'));
   if (!present) console.log(`skipping the RuMedNER test: ${dir} not found (the data are never copied into the repository)`);
   it.skipIf(!present)('beats the all-O baseline on dev after 30 iterations on 500 sentences', () => {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { sharedDataPath } from '@lab/tensor-core/testing';
 import { fileURLToPath } from 'node:url';
 import { findPython, runPythonJson } from '@lab/tensor-core/testing';
 import { describe, expect, it } from 'vitest';
@@ -111,7 +112,7 @@ describe('featureDictToItem', () => {
 
 describe('parity with CPython str methods', () => {
   const probe = findPython(['json']);
-  const nerDev = '/work/shared/data/rumedbench/RuMedNER/dev_v1.jsonl';
+  const nerDev = sharedDataPath(['rumedbench', 'RuMedNER', 'dev_v1.jsonl']) ?? '../shared/data/rumedbench/RuMedNER/dev_v1.jsonl';
   it.skipIf(!probe.ok)('agrees on hand-picked and RuMedNER words', () => {
     if (!probe.ok) return;
     const words = new Set(['Ёлка', 'IBM', 'Title', 'mIxed', 'ǅemal', 'ʰa', 'x²', '①②', 'Ⅻ', 'ß', 'İstanbul', 'ΣΑΣ', 'Ab Cd', '٣', '½', 'ﬁ', '']);

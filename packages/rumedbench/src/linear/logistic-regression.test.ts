@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { sharedDataPath } from '@lab/tensor-core/testing';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ import { TfidfVectorizer, type TfidfVectorizerOptions } from './tfidf-vectorizer
 const SCRIPT = fileURLToPath(new URL('./__fixtures__/sklearn_linear_reference.py', import.meta.url));
 const probe = findPython(['sklearn', 'numpy']);
 if (!probe.ok) console.warn(`[skip] LogisticRegression scikit-learn parity: ${probe.reason}`);
-const REAL = '/work/shared/data/rumedbench/RuMedTop3';
+const REAL = sharedDataPath(['rumedbench', 'RuMedTop3']) ?? '../shared/data/rumedbench/RuMedTop3';
 const hasReal = existsSync(`${REAL}/train_v1.jsonl`);
 if (!hasReal) console.warn(`[skip] LogisticRegression parity on real RuMedTop3 texts: ${REAL} is absent`);
 

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { sharedDataPath } from '@lab/tensor-core/testing';
 import { fileURLToPath } from 'node:url';
 import { DataFormatError, InvalidArgumentError, LabError } from '@lab/tensor-core';
 import { findPython, runPythonJson } from '@lab/tensor-core/testing';
@@ -10,7 +11,7 @@ import { TfidfVectorizer, type TfidfVectorizerOptions } from './tfidf-vectorizer
 const SCRIPT = fileURLToPath(new URL('./__fixtures__/sklearn_linear_reference.py', import.meta.url));
 const probe = findPython(['sklearn', 'numpy']);
 if (!probe.ok) console.warn(`[skip] TfidfVectorizer scikit-learn parity: ${probe.reason}`);
-const REAL = '/work/shared/data/rumedbench/RuMedTop3';
+const REAL = sharedDataPath(['rumedbench', 'RuMedTop3']) ?? '../shared/data/rumedbench/RuMedTop3';
 const hasReal = existsSync(`${REAL}/train_v1.jsonl`);
 if (!hasReal) console.warn(`[skip] TfidfVectorizer parity on real RuMedTop3 texts: ${REAL} is absent`);
 

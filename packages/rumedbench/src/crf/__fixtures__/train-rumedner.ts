@@ -2,8 +2,9 @@
  * Trains RuMedBench's CRF baseline on RuMedNER train (all iterations) and scores dev and test with seqeval's token
  * accuracy and entity F1. Not part of the test suite. Run from packages/rumedbench:
  *   node --import tsx src/crf/__fixtures__/train-rumedner.ts [dataDir] [maxIterations] [model.json]
- * The data stay outside the repository (default /work/shared/data/rumedbench/RuMedNER).
+ * The data stay outside the repository (default ../shared/data/rumedbench/RuMedNER beside the repository).
  */
+import { sharedDataPath } from '@lab/tensor-core/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entityScores, tokenAccuracy } from '../../metrics/seqeval';
@@ -23,7 +24,7 @@ function readJsonl(path: string): NerRecord[] {
     .map((line) => JSON.parse(line) as NerRecord);
 }
 
-const dir = process.argv[2] ?? '/work/shared/data/rumedbench/RuMedNER';
+const dir = process.argv[2] ?? sharedDataPath(['rumedbench', 'RuMedNER']) ?? '../shared/data/rumedbench/RuMedNER';
 const maxIterations = Number(process.argv[3] ?? 200);
 const modelPath = process.argv[4];
 const train = readJsonl(join(dir, 'train_v1.jsonl'));
