@@ -5,10 +5,17 @@
 
 Network (the paper's BiLSTM baseline): randomly initialised 300-d word embeddings, a 2-layer bidirectional LSTM, and
 a linear head: on the top layer's final forward and backward states for single texts and pairs (pairs arrive as
-`text1 <sep> text2` from TypeScript), on every position's output for NER tags. Hidden size 128 per direction (the
-paper used 256; 128 keeps the shipped models small). Adam (lr 1e-3), batch 64 (32 for NER), packed sequences,
-early stopping on the dev loss with patience 3; the best dev-loss epoch is exported. Each model is exported with
-dynamic batch and sequence axes; the exported forward runs unpadded sequences, so callers batch equal lengths.
+`text1 <sep> text2` from TypeScript), on every position's output for NER tags.
+
+Two recipes (see RECIPES):
+- classifiers: hidden 128 per direction (the paper used 256; 128 keeps the shipped models small), Adam (lr 1e-3),
+  batch 64, embedding dropout 0.3, early stopping on the dev loss with patience 3; the best dev-loss epoch is exported.
+- RuMedNER: the paper's tagger: hidden 256, embedding dropout 0.5, every parameter drawn from N(0, 0.1) (padding row
+  zero), AdamW (lr 1.5e-3, weight decay 0.01), batch 32, at most 20 epochs; the epoch with the best dev entity F1 is
+  exported. Write its arrays with the paper's full training vocabulary:
+      npx rumedbench bilstm-data --data-dir ../shared/data/rumedbench --tasks RuMedNER --min-count 1 --out training/rumedbench/data
+Sequences are packed in training so padding never reaches the LSTM. Each model is exported with dynamic batch and
+sequence axes; the exported forward runs unpadded sequences, so callers batch equal lengths.
 """
 import json
 import os
@@ -27,6 +34,11 @@ from common.export import export_model  # noqa: E402
 TASKS = ["RuMedTop3", "RuMedSymptomRec", "RuMedDaNet", "RuMedNLI", "RuMedNER"]
 SEED = 101
 MAX_EPOCHS = int(os.environ.get("BILSTM_MAX_EPOCHS", "20"))
+
+RECIPES = {
+    "classifier": {"hidden": 128, "emb_dropout": 0.3, "optimizer": "adam", "lr": 1e-3, "weight_decay": 0.0, "normal_init": False, "batch": 64, "patience": 3},
+    "tagger": {"hidden": 256, "emb_dropout": 0.5, "optimizer": "adamw", "lr": 1.5e-3, "weight_decay": 0.01, "normal_init": True, "batch": 32, "patience": MAX_EPOCHS},
+}
 
 
 class BiLstmNet(nn.Module):
@@ -151,9 +163,17 @@ def train_task(data_dir, out_root, task):
     vocab = json.load(open(os.path.join(data_dir, f"{task}.vocab.json"), encoding="utf-8"))
     labels = json.load(open(os.path.join(data_dir, f"{task}.labels.json"), encoding="utf-8"))["labels"]
     tagging = d["train_labels"].ndim == 2
-    batch = 32 if tagging else 64
-    model = BiLstmNet(len(vocab["tokens"]), len(labels), tagging)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    recipe = RECIPES["tagger" if tagging else "classifier"]
+    batch = recipe["batch"]
+    model = BiLstmNet(len(vocab["tokens"]), len(labels), tagging, hidden=recipe["hidden"], emb_dropout=recipe["emb_dropout"])
+    if recipe["normal_init"]:
+        for p in model.parameters():
+            nn.init.normal_(p.data, mean=0.0, std=0.1)
+        model.embedding.weight.data[0].zero_()
+    if recipe["optimizer"] == "adamw":
+        opt = torch.optim.AdamW(model.parameters(), lr=recipe["lr"], weight_decay=recipe["weight_decay"])
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=recipe["lr"])
     # NER keeps the epoch with the best dev entity F1; classifiers the epoch with the lowest dev loss (as the paper).
     best, best_state, patience, history = float("inf"), None, 0, []
     t0 = time.time()
@@ -168,7 +188,7 @@ def train_task(data_dir, out_root, task):
             best_state = {k: v.clone() for k, v in model.state_dict().items()}
         else:
             patience += 1
-            if patience > 3:
+            if patience > recipe["patience"]:
                 break
     model.load_state_dict(best_state)
     model.eval()
@@ -186,14 +206,14 @@ def train_task(data_dir, out_root, task):
         out_dir,
         name=f"rumedbench-bilstm-{task.lower()}",
         version="1.0.0",
-        description=f"BiLSTM baseline for {task} (300-d random embeddings, 2-layer BiLSTM, hidden 128): "
+        description=f"BiLSTM baseline for {task} (300-d random embeddings, 2-layer BiLSTM, hidden {recipe['hidden']}): "
         + ("per-token tag logits over labels.json" if tagging else "class logits over labels.json"),
         training_data=f"RuMedBench v1 {task} train split ({len(d['train_ids'])} items); vocabulary and ids written by `rumedbench bilstm-data`; dev split for early stopping",
         dynamic_axes={"ids": {0: "batch", 1: "length"}, out_name: {0: "batch", 1: "length"} if tagging else {0: "batch"}},
         metrics={"dev": {k: round(v, 4) for k, v in dev.items()}, "devLoss": round(dev_loss, 4), "epochs": len(history), "history": history, "trainSeconds": round(time.time() - t0, 1)},
         atol=1e-4,
         script="training/rumedbench/train_bilstm.py",
-        extra_provenance={"seed": SEED, "hidden": 128, "embedding": 300, "layers": 2},
+        extra_provenance={"seed": SEED, "embedding": 300, "layers": 2, "recipe": recipe, "vocabularySize": len(vocab["tokens"])},
     )
     shutil.copy(os.path.join(data_dir, f"{task}.vocab.json"), os.path.join(out_dir, "vocab.json"))
     shutil.copy(os.path.join(data_dir, f"{task}.labels.json"), os.path.join(out_dir, "labels.json"))
@@ -203,6 +223,6 @@ def train_task(data_dir, out_root, task):
 if __name__ == "__main__":
     if len(sys.argv) < 3:
         sys.exit(__doc__)
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", max(1, os.cpu_count() or 1))))
     for t in sys.argv[3:] or TASKS:
         train_task(sys.argv[1], sys.argv[2], t)

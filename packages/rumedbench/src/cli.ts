@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { LabError } from '@lab/tensor-core';
+import { InvalidArgumentError, LabError } from '@lab/tensor-core';
 import { createCliProgress } from '@lab/tensor-core/cli-progress';
 import { version } from '../package.json';
 import { baselineNames, createBaseline } from './baselines/baseline-registry';
@@ -13,9 +13,11 @@ import { evaluateSubmissions } from './evaluation/evaluate';
 import { runBaseline } from './evaluation/run-baseline';
 import { formatMarkdownTable, pct, type BenchmarkScore } from './metrics/task-scores';
 import { writeSyntheticSample } from './sample/synthetic-sample';
-import { parseTaskList, TASKS } from './tasks/task-registry';
+import { parseTaskList, TASKS, type TaskName } from './tasks/task-registry';
 import { loadTask } from './tasks/load-task';
 import { writeBilstmArrays } from './neural/bilstm-features';
+import { writeBertArrays } from './bert/bert-features';
+import type { TaskData } from './tasks/load-task';
 
 const program = new Command();
 program.name('rumedbench').description('RuMedBench: run baselines and evaluate submissions.').version(version);
@@ -47,9 +49,19 @@ program
   .requiredOption('-o, --out <dir>', 'where to write the test submissions')
   .option('-f, --format <format>', 'md or json', 'md')
   .option('--seed <n>', 'random seed', '0')
+  .option('--models-dir <dir>', 'bilstm/bert: directory with bilstm-<task>/ or bert-<task>/ models (default: the shipped models)')
+  .option('--bert-encoder <dir>', 'bert: an encoder export (e.g. a converted Hugging Face BERT); tasks without a fine-tuned model fit logistic regression on its sentence vectors')
+  .option('--pooling <mode>', 'bert: sentence-vector pooling with --bert-encoder, cls or mean', 'mean')
+  .option('--device <device>', 'bilstm/bert: cpu, cuda or auto', 'cpu')
   .option('-q, --quiet', 'no progress bar')
-  .action(async (opts: { baseline: string; tasks: string; dataDir: string; out: string; format: string; seed: string; quiet?: boolean }) => {
-    const baseline = createBaseline(opts.baseline);
+  .action(async (opts: { baseline: string; tasks: string; dataDir: string; out: string; format: string; seed: string; quiet?: boolean; modelsDir?: string; bertEncoder?: string; pooling: string; device: string }) => {
+    if (opts.pooling !== 'cls' && opts.pooling !== 'mean') throw new InvalidArgumentError('pooling', `--pooling must be cls or mean, received "${opts.pooling}".`);
+    const baseline = createBaseline(opts.baseline, {
+      device: opts.device,
+      pooling: opts.pooling,
+      ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}),
+      ...(opts.bertEncoder ? { encoderDir: opts.bertEncoder } : {}),
+    });
     const tasks = parseTaskList(opts.tasks);
     const bar = createCliProgress(`${opts.baseline}`, { enabled: !opts.quiet });
     const result = await runBaseline(baseline, opts.dataDir, tasks, { outDir: opts.out, onProgress: bar.onProgress, seed: Number(opts.seed) });
@@ -96,20 +108,48 @@ program
   .option('--min-count <n>', 'keep training words seen at least this often', '2')
   .action(async (opts: { dataDir: string; tasks: string; out: string; minCount: string }) => {
     for (const task of parseTaskList(opts.tasks)) {
-      let data;
-      try {
-        data = await loadTask(opts.dataDir, task);
-      } catch (e) {
-        if (LabError.isInstance(e) && e.code === 'TASK_DATA_MISSING' && TASKS[task].userSupplied) {
-          process.stderr.write(`skipped ${task}: ${e.message}\n`);
-          continue;
-        }
-        throw e;
-      }
+      const data = await loadOrSkip(opts.dataDir, task);
+      if (!data) continue;
       const info = await writeBilstmArrays(data, opts.out, { minCount: Number(opts.minCount) });
       console.log(`${task}: ${info.file} (vocabulary ${info.vocabSize}, ${info.labels.length} labels, ${JSON.stringify(info.sizes)})`);
     }
   });
+
+program
+  .command('bert-data')
+  .description('train a WordPiece vocabulary and write the BERT pretraining and fine-tuning arrays that training/rumedbench/train_bert.py reads')
+  .requiredOption('-d, --data-dir <dir>', 'directory with <Task>/{train,dev,test}_v1.jsonl')
+  .option('-t, --tasks <list>', 'all, or a comma-separated list of tasks', 'all')
+  .requiredOption('-o, --out <dir>', 'output directory')
+  .option('--vocab-size <n>', 'WordPiece vocabulary size', '6000')
+  .option('--max-length <n>', 'longest single-text / NER encoding in tokens', '128')
+  .option('--pair-max-length <n>', 'longest text-pair encoding in tokens', '256')
+  .option('-q, --quiet', 'no progress bar')
+  .action(async (opts: { dataDir: string; tasks: string; out: string; vocabSize: string; maxLength: string; pairMaxLength: string; quiet?: boolean }) => {
+    const datas: TaskData[] = [];
+    for (const task of parseTaskList(opts.tasks)) {
+      const data = await loadOrSkip(opts.dataDir, task);
+      if (data) datas.push(data);
+    }
+    const bar = createCliProgress('vocabulary', { enabled: !opts.quiet });
+    const info = await writeBertArrays(datas, opts.out, { vocabSize: Number(opts.vocabSize), maxLength: Number(opts.maxLength), pairMaxLength: Number(opts.pairMaxLength), onProgress: bar.onProgress });
+    bar.stop();
+    console.log(`vocabulary ${info.vocabSize} pieces -> ${info.vocabFile}; pretraining rows ${info.pretrainRows}`);
+    for (const [task, t] of Object.entries(info.tasks)) console.log(`${task}: ${t.file} (${t.labels.length} labels, ${JSON.stringify(t.sizes)})`);
+  });
+
+/** Loads a task; a user-supplied task (RuMedNLI) that is absent is skipped with a note instead of failing. */
+async function loadOrSkip(dataDir: string, task: TaskName): Promise<TaskData | undefined> {
+  try {
+    return await loadTask(dataDir, task);
+  } catch (e) {
+    if (LabError.isInstance(e) && e.code === 'TASK_DATA_MISSING' && TASKS[task].userSupplied) {
+      process.stderr.write(`skipped ${task}: ${e.message}\n`);
+      return undefined;
+    }
+    throw e;
+  }
+}
 
 program.parseAsync().catch((e: unknown) => {
   process.stderr.write(LabError.isInstance(e) ? `error [${e.code}]: ${e.message}\n` : `error: ${e instanceof Error ? e.message : String(e)}\n`);

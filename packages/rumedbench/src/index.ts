@@ -32,6 +32,7 @@ export { CrfBaseline } from './baselines/crf-baseline';
 export { TfidfBaseline } from './baselines/tfidf-baseline';
 export type { TfidfBaselineOptions } from './baselines/tfidf-baseline';
 export { createBaseline, registerBaseline, baselineNames } from './baselines/baseline-registry';
+export type { BaselineFactoryOptions } from './baselines/baseline-registry';
 
 export { writeSyntheticSample, SYNTHETIC_SIZES } from './sample/synthetic-sample';
 
@@ -68,3 +69,12 @@ export type { HfJsonBertTokenizerOptions } from './bert/hf-json-tokenizer';
 export { buildBertTokenizerJson } from './bert/bert-tokenizer-json';
 export type { BertTokenizerJsonOptions } from './bert/bert-tokenizer-json';
 export { alignLabelsToTokens, wordPredictionsFromTokens, IGNORE_LABEL } from './bert/align-labels';
+export { trainWordPieceVocab, vocabToText } from './bert/wordpiece-trainer';
+export type { WordPieceTrainerOptions } from './bert/wordpiece-trainer';
+// bert models
+export { bertHeadKind, encodeBertItem, bertPretrainTexts, writeBertArrays } from './bert/bert-features';
+export type { BertHeadKind, BertLengths, BertItemEncoding, BertArraysOptions, BertArraysInfo } from './bert/bert-features';
+export { loadBert, predictBert, embedBert, poolHiddenStates } from './bert/bert-model';
+export type { BertModel, BertModelConfig, BertPooling, BertRunOptions } from './bert/bert-model';
+export { BertBaseline } from './bert/bert-baseline';
+export type { BertBaselineOptions } from './bert/bert-baseline';

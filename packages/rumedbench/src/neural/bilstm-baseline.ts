@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataFormatError, LabError, loadModel, packageDir, toInt64Tensor, type ModelSession, type ProgressCallback } from '@lab/tensor-core';
 import type { Baseline, BaselinePredictions, BaselineRunOptions } from '../baselines/baseline';
+import { argmax, topK } from './logits';
 import type { Prediction } from '../metrics/task-scores';
 import type { TaskData, TaskItem } from '../tasks/load-task';
 import { TASKS, type TaskName } from '../tasks/task-registry';
@@ -86,19 +87,6 @@ export async function predictBilstm(m: BilstmModel, items: readonly TaskItem[], 
     }
   }
   return out;
-}
-
-function argmax(a: Float32Array, offset: number, n: number): number {
-  let best = 0;
-  for (let j = 1; j < n; j++) if (a[offset + j]! > a[offset + best]!) best = j;
-  return best;
-}
-
-/** Indices of the k largest values, best first; among equal values the higher index first (as numpy's reversed argsort). */
-function topK(a: Float32Array, offset: number, n: number, k: number): number[] {
-  return Array.from({ length: n }, (_, j) => j)
-    .sort((x, y) => a[offset + y]! - a[offset + x]! || y - x)
-    .slice(0, k);
 }
 
 /**
