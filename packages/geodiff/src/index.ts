@@ -1,8 +1,50 @@
 /**
- * Public surface of this package. It is a placeholder until its issue lands: it only reports its version.
+ * `@lab/geodiff`: GeoDiff (Xu et al., ICLR 2022) in TypeScript. For now the molecule input and featurisation layer:
+ * SMILES / SDF / SMILES-list readers on RDKit MinimalLib, and GeoDiff's graph features (atom types, bond and
+ * order-extended edges, radius edges). The diffusion network and sampler are not built yet.
  * @packageDocumentation
  */
 import { version } from '../package.json';
 
 /** The package version, read from package.json at build time. */
 export const VERSION: string = version;
+
+// molecules
+export type {
+  BondKind,
+  MoleculeAtom,
+  MoleculeBond,
+  Molecule,
+  ParseMoleculeOptions,
+  InputLocation,
+  SkippedInput,
+  MoleculeBatch,
+  ReadMolecule,
+} from './molecule/molecule';
+export { SUPPORTED_ELEMENTS, isSupportedElement, elementSymbol } from './molecule/elements';
+export {
+  MoleculeError,
+  InvalidSmilesError,
+  InvalidMolBlockError,
+  UnsupportedElementError,
+  UnsupportedBondError,
+  TooManyAtomsError,
+  MultipleFragmentsError,
+  RDKitUnavailableError,
+} from './molecule/errors';
+export type { MoleculeErrorCode } from './molecule/errors';
+export { loadRDKit } from './molecule/rdkit';
+export type { RDKitModule } from './molecule/rdkit';
+export { parseSmiles } from './molecule/parse-smiles';
+export type { ParseSmilesOptions } from './molecule/parse-smiles';
+export { parseMolBlock, readSdf, toMolBlock, writeSdf } from './molecule/sdf';
+export type { ParseMolBlockOptions, ReadSdfOptions } from './molecule/sdf';
+export { readSmilesList } from './molecule/smiles-list';
+export type { ListedMolecule, SmilesListFormat, ReadSmilesListOptions } from './molecule/smiles-list';
+
+// featurisation
+export { BOND_TYPE_IDS, NUM_BOND_TYPES, RADIUS_EDGE_TYPE, DEFAULT_EDGE_ORDER, DEFAULT_CUTOFF, extendedEdgeType } from './featurize/edge-types';
+export { featurize } from './featurize/featurize';
+export type { MoleculeGraph, FeaturizeOptions } from './featurize/featurize';
+export { radiusEdges } from './featurize/radius-edges';
+export type { TypedEdges, RadiusGraph, RadiusEdgesOptions } from './featurize/radius-edges';
