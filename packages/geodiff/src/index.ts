@@ -1,7 +1,8 @@
 /**
  * `@lab/geodiff`: GeoDiff (Xu et al., ICLR 2022) in TypeScript. For now the molecule input and featurisation layer:
- * SMILES / SDF / SMILES-list readers on RDKit MinimalLib, and GeoDiff's graph features (atom types, bond and
- * order-extended edges, radius edges). The diffusion network and sampler are not built yet.
+ * SMILES / SDF / SMILES-list readers on RDKit MinimalLib, GeoDiff's graph features (atom types, bond and
+ * order-extended edges, radius edges), and its noise schedule and samplers (Langevin, DDPM, DDIM) for any noise
+ * model. The diffusion network is not built yet.
  * @packageDocumentation
  */
 import { version } from '../package.json';
@@ -48,3 +49,19 @@ export { featurize } from './featurize/featurize';
 export type { MoleculeGraph, FeaturizeOptions } from './featurize/featurize';
 export { radiusEdges } from './featurize/radius-edges';
 export type { TypedEdges, RadiusGraph, RadiusEdgesOptions } from './featurize/radius-edges';
+
+// diffusion
+export { BETA_SCHEDULE_TYPES, DEFAULT_BETA_SCHEDULE, betaSchedule, alphasCumprod, sigmas } from './diffusion/schedule';
+export type { BetaScheduleType, BetaScheduleOptions } from './diffusion/schedule';
+export { batchFromNumAtoms, centerPositions, comFreeNoise } from './diffusion/noise';
+export { sample, samplingTimesteps, SamplingDivergedError } from './diffusion/samplers';
+export type {
+  SamplerType,
+  TimestepSpacing,
+  DdimVariant,
+  EpsModel,
+  EpsModelInput,
+  EpsModelOutput,
+  SampleOptions,
+  SampleResult,
+} from './diffusion/samplers';
