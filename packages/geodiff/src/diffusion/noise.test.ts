@@ -1,18 +1,8 @@
+import { expectArgumentError } from './expect-argument-error';
 import { InvalidArgumentError, Rng } from '@lab/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { batchFromNumAtoms, batchLayout, centerPositions, comFreeNoise } from './noise';
 
-function expectArgumentError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InvalidArgumentError);
-    expect((e as InvalidArgumentError).argument).toBe(field);
-    expect((e as Error).message).toContain(field);
-    return;
-  }
-  throw new Error(`expected an InvalidArgumentError for ${field}`);
-}
 
 /** Per-molecule centroid of atom-major coordinates. */
 function centroids(pos: ArrayLike<number>, batch: ArrayLike<number>, numMolecules: number): number[][] {

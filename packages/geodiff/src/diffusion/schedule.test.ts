@@ -1,20 +1,10 @@
+import { expectArgumentError } from './expect-argument-error';
 import { InvalidArgumentError } from '@lab/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BETA_SCHEDULE, alphasCumprod, betaSchedule, sigmas } from './schedule';
 
 const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
 
-function expectArgumentError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InvalidArgumentError);
-    expect((e as InvalidArgumentError).argument).toBe(field);
-    expect((e as Error).message).toContain(field);
-    return;
-  }
-  throw new Error(`expected an InvalidArgumentError for ${field}`);
-}
 
 describe('betaSchedule', () => {
   it('defaults to GeoDiff QM9/Drugs: sigmoid over linspace(-6, 6), 1e-7 to 2e-3, 5000 steps', () => {

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkGolden, loadModel, ndarrayToTensor, readNpz } from '@lab/tensor-core';
+import { ndarrayToTensor, readNpz } from '@lab/tensor-core';
+import { runShippedGolden, shippedModelDirs } from '../testing/shipped-models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultModelsDir } from '../neural/bilstm-baseline';
 import type { TaskItem } from '../tasks/load-task';
@@ -49,20 +49,14 @@ describe('loadBert configuration errors', () => {
 });
 
 const modelsDir = defaultModelsDir();
-const shipped = existsSync(modelsDir) ? readdirSync(modelsDir).filter((d) => d.startsWith('bert-') && existsSync(join(modelsDir, d, 'bert.json'))) : [];
+const shipped = shippedModelDirs(modelsDir, 'bert-', 'bert.json');
 if (shipped.length === 0) console.warn(`[skip] shipped BERT model tests: no bert-* models under ${modelsDir}`);
 
 describe.skipIf(shipped.length === 0)('shipped BERT models', () => {
   it.each(shipped)('%s reproduces its PyTorch golden outputs through onnxruntime-node', async (name) => {
-    const manifest = join(modelsDir, name, 'model.json');
-    const model = await loadModel(manifest);
-    try {
-      const report = await checkGolden(model, model.manifest!, manifest);
-      for (const o of report.outputs) expect(o.maxAbsDiff, o.name).toBeLessThanOrEqual(report.atol);
-      expect(report.ok).toBe(true);
-    } finally {
-      await model.dispose();
-    }
+    const report = await runShippedGolden(join(modelsDir, name));
+    for (const o of report.outputs) expect(o.maxAbsDiff, o.name).toBeLessThanOrEqual(report.atol);
+    expect(report.ok).toBe(true);
   });
 
   it.skipIf(!shipped.includes('bert-encoder'))('bert-encoder: [CLS] and mean pooling in TypeScript match PyTorch', async () => {
