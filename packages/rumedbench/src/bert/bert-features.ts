@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, ndarray, writeNpz, type NdArray, type ProgressCallback } from '@lab/tensor-core';
+import { InvalidArgumentError, ndarray, padBatch, tensorToNdarray, writeNpz, type NdArray, type ProgressCallback } from '@lab/tensor-core';
 import { labelList } from '../neural/bilstm-features';
 import type { TaskData, TaskItem } from '../tasks/load-task';
 import { TASKS, type TaskName } from '../tasks/task-registry';
@@ -68,10 +68,9 @@ export interface BertArraysInfo {
   tasks: Record<string, { file: string; labels: string[]; sizes: Record<string, number> }>;
 }
 
+/** Right-pads int64 rows to `width` columns with `fill`. */
 function int64(rows: readonly number[][], width: number, fill: number): NdArray {
-  const data = new BigInt64Array(rows.length * width).fill(BigInt(fill));
-  rows.forEach((r, i) => r.forEach((v, j) => (data[i * width + j] = BigInt(v))));
-  return ndarray('int64', [rows.length, width], data);
+  return tensorToNdarray(padBatch(rows, { dtype: 'int64', padValue: fill, maxLength: width }).values);
 }
 
 /**
@@ -90,10 +89,11 @@ export async function writeBertArrays(tasks: readonly TaskData[], outDir: string
   const pairMaxLength = options.pairMaxLength ?? 256;
   const texts = [...new Set(tasks.flatMap((d) => d.train.items.flatMap((i) => bertPretrainTexts(d.task, i))))];
   const vocab = trainWordPieceVocab(texts, { vocabSize: options.vocabSize ?? 6000, doLowerCase: true, stripAccents: false, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
-  const tokenizer = WordPieceTokenizer.fromVocabText(vocabToText(vocab), { doLowerCase: true, stripAccents: false });
+  const vocabText = vocabToText(vocab);
+  const tokenizer = WordPieceTokenizer.fromVocabText(vocabText, { doLowerCase: true, stripAccents: false });
   await mkdir(outDir, { recursive: true });
   const vocabFile = join(outDir, 'vocab.txt');
-  await writeFile(vocabFile, vocabToText(vocab));
+  await writeFile(vocabFile, vocabText);
 
   const rows: number[][] = [];
   for (const text of texts) {

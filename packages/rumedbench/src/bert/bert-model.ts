@@ -7,7 +7,7 @@ import type { TaskName } from '../tasks/task-registry';
 import { argmax, topK } from '../neural/logits';
 import { wordPredictionsFromTokens } from './align-labels';
 import { bertHeadKind, encodeBertItem, type BertItemEncoding } from './bert-features';
-import type { BertTokenizerBase } from './bert-tokenizer-base';
+import type { BertBatch, BertTokenizerBase } from './bert-tokenizer-base';
 import { HfJsonBertTokenizer } from './hf-json-tokenizer';
 import { WordPieceTokenizer } from './wordpiece-tokenizer';
 
@@ -108,7 +108,7 @@ export interface BertRunOptions {
  * Runs a model over encodings in length-sorted, right-padded batches and hands each batch's first output to `take`
  * with the batch's item indices and padded length.
  */
-async function runBatches(m: BertModel, encoded: readonly BertItemEncoding[], options: BertRunOptions, take: (rows: number[], L: number, out: Tensor) => void): Promise<void> {
+async function runBatches(m: BertModel, encoded: readonly BertItemEncoding[], options: BertRunOptions, take: (rows: number[], batch: BertBatch, out: Tensor) => void): Promise<void> {
   const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.encoding.inputIds.length - encoded[b]!.encoding.inputIds.length || a - b);
   const batchSize = options.batchSize ?? 32;
   const names = new Set(m.model.inputs.map((i) => i.name));
@@ -120,7 +120,7 @@ async function runBatches(m: BertModel, encoded: readonly BertItemEncoding[], op
     if (names.has('attention_mask')) feeds['attention_mask'] = batch.attentionMask;
     if (names.has('token_type_ids')) feeds['token_type_ids'] = batch.tokenTypeIds;
     const result = await m.model.run(feeds);
-    take(rows, batch.length, Object.values(result)[0]!);
+    take(rows, batch, Object.values(result)[0]!);
     done += rows.length;
     options.onProgress?.({ completed: done, total: encoded.length, label: options.label ?? 'bert' });
   }
@@ -142,7 +142,7 @@ export async function predictBert(m: BertModel, task: TaskName, items: readonly 
   const lengths = { maxLength: m.config.maxLength, pairMaxLength: m.config.maxLength };
   const encoded = items.map((i) => encodeBertItem(task, i, m.tokenizer, lengths));
   const out = new Array<string | string[]>(items.length);
-  await runBatches(m, encoded, { label: `${task} bert`, ...options }, (rows, L, t) => {
+  await runBatches(m, encoded, { label: `${task} bert`, ...options }, (rows, { length: L }, t) => {
     const logits = t.data as Float32Array;
     rows.forEach((r, b) => {
       if (m.config.head === 'token') {
@@ -198,11 +198,9 @@ export async function embedBert(m: BertModel, task: TaskName, items: readonly Ta
   const lengths = { maxLength: m.config.maxLength, pairMaxLength: m.config.maxLength };
   const encoded = items.map((i) => encodeBertItem(task, i, m.tokenizer, lengths));
   const out = new Array<Float32Array>(items.length);
-  await runBatches(m, encoded, { label: `${task} bert vectors`, ...options }, (rows, L, t) => {
+  await runBatches(m, encoded, { label: `${task} bert vectors`, ...options }, (rows, batch, t) => {
     const H = t.dims[2]!;
-    const mask = new Int32Array(rows.length * L);
-    rows.forEach((r, b) => encoded[r]!.encoding.attentionMask.forEach((v, k) => (mask[b * L + k] = v)));
-    const pooled = poolHiddenStates(t.data as Float32Array, [rows.length, L, H], mask, pooling);
+    const pooled = poolHiddenStates(t.data as Float32Array, [rows.length, batch.length, H], batch.attentionMask.data as BigInt64Array, pooling);
     rows.forEach((r, b) => (out[r] = pooled.slice(b * H, (b + 1) * H)));
   });
   return out;

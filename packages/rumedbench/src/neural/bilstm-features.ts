@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ndarray, writeNpz, type NdArray } from '@lab/tensor-core';
+import { ndarray, padBatch, tensorToNdarray, writeNpz, type NdArray } from '@lab/tensor-core';
 import type { TaskData, TaskItem } from '../tasks/load-task';
 import { TASKS, type TaskName } from '../tasks/task-registry';
 import { SEP_ID, Vocabulary } from './vocabulary';
@@ -67,20 +67,17 @@ export async function writeBilstmArrays(data: TaskData, outDir: string, options:
   for (const split of ['train', 'dev', 'test'] as const) {
     const items = data[split].items;
     const encoded = items.map((i) => encodeForBilstm(task, i, vocab));
-    const L = Math.max(...encoded.map((e) => e.length));
-    const ids = new BigInt64Array(items.length * L);
-    const lengths = new BigInt64Array(items.length);
-    const y = new BigInt64Array(tagging ? items.length * L : items.length).fill(tagging ? -100n : -1n);
-    encoded.forEach((e, r) => {
-      lengths[r] = BigInt(e.length);
-      e.forEach((id, c) => (ids[r * L + c] = BigInt(id)));
-      const gold = items[r]!.gold;
-      if (tagging) (gold as string[] | undefined)?.forEach((t, c) => (y[r * L + c] = BigInt(labelIndex.get(t)!)));
-      else if (gold !== undefined) y[r] = BigInt(labelIndex.get(gold as string) ?? -1);
-    });
-    arrays[`${split}_ids`] = ndarray('int64', [items.length, L], ids);
-    arrays[`${split}_lengths`] = ndarray('int64', [items.length], lengths);
-    arrays[`${split}_labels`] = ndarray('int64', tagging ? [items.length, L] : [items.length], y);
+    const ids = padBatch(encoded, { dtype: 'int64' });
+    const L = ids.values.dims[1]!;
+    arrays[`${split}_ids`] = tensorToNdarray(ids.values);
+    arrays[`${split}_lengths`] = ndarray('int64', [items.length], BigInt64Array.from(ids.lengths, BigInt));
+    if (tagging) {
+      const tags = items.map((i) => ((i.gold as string[] | undefined) ?? []).map((t) => labelIndex.get(t)!));
+      arrays[`${split}_labels`] = tensorToNdarray(padBatch(tags, { dtype: 'int64', padValue: -100, maxLength: L }).values);
+    } else {
+      const y = BigInt64Array.from(items, (i) => BigInt(i.gold === undefined ? -1 : (labelIndex.get(i.gold as string) ?? -1)));
+      arrays[`${split}_labels`] = ndarray('int64', [items.length], y);
+    }
     sizes[split] = items.length;
   }
   await mkdir(outDir, { recursive: true });
