@@ -52,6 +52,7 @@ from torch import nn
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.dirname(__file__))
 from common.export import export_model  # noqa: E402
+from common.seqeval import entity_prf  # noqa: E402
 from bert_model import BertConfig, BertForMaskedLM, BertForRuMed, mean_pool  # noqa: E402
 
 SEED = 101
@@ -386,32 +387,8 @@ def export_encoder(out_root, data_dir, meta, config, mlm_state, pretrain_stats, 
 # -------------------------------------------------------------------------------------------------------- fine-tuning
 
 
-def iob_entities(tags):
-    """Entity chunks (type, start, end) of one tag sequence, chunked as conlleval / seqeval's default mode:
-    B- always starts a chunk, I- continues only a chunk of the same type (otherwise it starts one), O ends it."""
-    chunks, cur_type, start = [], None, 0
-    for i, tag in enumerate(list(tags) + ["O"]):
-        prefix, typ = (tag.split("-", 1) + [""])[:2] if tag not in ("O", "") else ("O", "")
-        continues = prefix == "I" and cur_type is not None and typ == cur_type
-        if cur_type is not None and not continues:
-            chunks.append((cur_type, start, i - 1))
-            cur_type = None
-        if prefix in ("B", "I") and not continues:
-            cur_type, start = typ, i
-    return chunks
-
-
 def is_iob(labels):
     return all(l == "O" or (len(l) > 2 and l[:2] in ("B-", "I-")) for l in labels) and any(l != "O" for l in labels)
-
-
-def entity_prf(gold_seqs, pred_seqs):
-    gold = {(s, c) for s, seq in enumerate(gold_seqs) for c in iob_entities(seq)}
-    pred = {(s, c) for s, seq in enumerate(pred_seqs) for c in iob_entities(seq)}
-    tp = len(gold & pred)
-    p = tp / len(pred) if pred else 0.0
-    r = tp / len(gold) if gold else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def crop(arrs, idx):

@@ -30,6 +30,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from common.export import export_model  # noqa: E402
+from common.seqeval import entity_prf  # noqa: E402
 
 TASKS = ["RuMedTop3", "RuMedSymptomRec", "RuMedDaNet", "RuMedNLI", "RuMedNER"]
 SEED = 101
@@ -102,29 +103,6 @@ def run_epoch(model, ids, lengths, labels, batch, optimizer=None, rng=None):
     return total / max(count, 1), logits_all
 
 
-def entities(tag_seqs):
-    """Entity spans in seqeval's default (conlleval) sense, sentences joined by an 'O'."""
-    flat = [t for seq in tag_seqs for t in list(seq) + ["O"]]
-    spans, prev_tag, prev_type, begin = set(), "O", "", 0
-    for i, chunk in enumerate(flat + ["O"]):
-        tag, typ = chunk[0], (chunk[1:].split("-", 1)[-1] or "_")
-        end = prev_tag in "ES" or (prev_tag in "BI" and tag in "BSO") or (prev_tag not in "O." and prev_type != typ)
-        start = tag in "BS" or (prev_tag in "ESO" and tag in "EI") or (tag not in "O." and prev_type != typ)
-        if end:
-            spans.add((prev_type, begin, i - 1))
-        if start:
-            begin = i
-        prev_tag, prev_type = tag, typ
-    return spans
-
-
-def entity_f1(gold, pred):
-    g, p = entities(gold), entities(pred)
-    c = len(g & p)
-    prec, rec = (c / len(p) if p else 0.0), (c / len(g) if g else 0.0)
-    return 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-
-
 def dev_metrics(model, ids, lengths, labels, batch, label_names=None):
     loss, parts = run_epoch(model, ids, lengths, labels, batch)
     if model.tagging:
@@ -141,7 +119,7 @@ def dev_metrics(model, ids, lengths, labels, batch, label_names=None):
                     pred_seqs.append([label_names[j] for j in pred[r, :n]])
         out = {"tokenAccuracy": correct / total}
         if label_names is not None:
-            out["entityF1"] = entity_f1(gold_seqs, pred_seqs)
+            out["entityF1"] = entity_prf(gold_seqs, pred_seqs)[2]
         return loss, out
     scores = np.zeros((len(ids), parts[0][1].shape[1]), dtype=np.float32)
     for idx, logits in parts:
