@@ -57,6 +57,20 @@ def _to_numpy(t: torch.Tensor) -> np.ndarray:
     return np.ascontiguousarray(t.detach().cpu().numpy())
 
 
+def _scatter_add_symbolic(g, self, dim, index, src):
+    from torch.onnx import symbolic_helper
+    return g.op("ScatterElements", self, index, src, axis_i=symbolic_helper._get_const(dim, "i", "dim"), reduction_s="add")
+
+
+def register_scatter_add() -> None:
+    """Exports `Tensor.scatter_add` as ONNX ScatterElements(reduction='add') (opset >= 16).
+
+    torch 1.13's own symbolic refuses when the index and source shapes are not statically equal (e.g. an index
+    expanded from [E] to [E, C] with E dynamic); ScatterElements sums duplicate indices, which the golden tests check.
+    """
+    torch.onnx.register_custom_op_symbolic("aten::scatter_add", _scatter_add_symbolic, 16)
+
+
 def export_model(
     model: torch.nn.Module,
     example_inputs: Mapping[str, torch.Tensor],
@@ -86,6 +100,7 @@ def export_model(
     dynamic_axes = dict(dynamic_axes or {})
     onnx_path = os.path.join(out_dir, file_name)
     args = tuple(example_inputs[k] for k in input_names)
+    register_scatter_add()
     with torch.no_grad():
         torch.onnx.export(
             model,
