@@ -9,6 +9,7 @@ is an RDKit ETKDG conformer relaxed with MMFF94. Two modes:
              without stereo), split by molecule into train / val SDF files.
   reference  the reference ensembles of a test list (`smiles,n_conformers`, the GEOM test SMILES): n_conformers
              (capped by --max-confs) ETKDG + MMFF conformers per molecule, with the time per conformer recorded.
+             With --factor 2 --no-mmff --seed 100000 the same mode makes the RDKit ETKDG baseline to compare with.
 
 The SDF records carry `smiles` (input), `conf_id`, `source`. The TypeScript package turns them into training arrays:
 `geodiff featurize --input data/train.sdf --out data/train.npz` (see training/README.md).
@@ -90,8 +91,8 @@ def brics_fragments(mol, max_heavy=9, min_heavy=3):
     return out
 
 
-def embed(smiles, num_confs, seed, prune_rms=0.5):
-    """ETKDG v3 conformers relaxed with MMFF94; returns the molecule with hydrogens, or None."""
+def embed(smiles, num_confs, seed, prune_rms=0.5, mmff=True):
+    """ETKDG v3 conformers, relaxed with MMFF94 unless mmff=False; returns the molecule with hydrogens, or None."""
     mol = Chem.MolFromSmiles(smiles)
     if mol is None:
         return None
@@ -103,6 +104,8 @@ def embed(smiles, num_confs, seed, prune_rms=0.5):
     ids = AllChem.EmbedMultipleConfs(mol, numConfs=num_confs, params=params)
     if len(ids) == 0:
         return None
+    if not mmff:
+        return mol
     if not AllChem.MMFFHasAllMoleculeParams(mol):
         return None
     AllChem.MMFFOptimizeMoleculeConfs(mol, numThreads=1, maxIters=2000)
@@ -181,15 +184,15 @@ def cmd_reference(args):
     skipped = []
     for i, row in enumerate(rows):
         smi = row['smiles']
-        n = min(int(row['n_conformers']), args.max_confs)
+        n = args.factor * min(int(row['n_conformers']), args.max_confs)
         t0 = time.perf_counter()
-        mol = embed(smi, n, seed=args.seed + i, prune_rms=-1)
+        mol = embed(smi, n, seed=args.seed + i, prune_rms=-1, mmff=not args.no_mmff)
         dt = time.perf_counter() - t0
         if mol is None:
             skipped.append(smi)
             continue
         timings.append((dt, mol.GetNumConformers()))
-        write_confs(writer, mol, smi, 'rdkit-etkdg-mmff')
+        write_confs(writer, mol, smi, 'rdkit-etkdg' if args.no_mmff else 'rdkit-etkdg-mmff')
         if (i + 1) % 50 == 0:
             print(f'  {i + 1}/{len(rows)}', flush=True)
     writer.close()
@@ -198,7 +201,8 @@ def cmd_reference(args):
     meta = {'input': os.path.basename(args.input), 'every': args.every, 'limit': args.limit, 'max_confs': args.max_confs,
             'molecules': len(timings), 'conformers': total_c, 'skipped': skipped,
             'seconds': round(total_t, 2), 'seconds_per_conformer': total_t / max(total_c, 1),
-            'method': 'RDKit ETKDGv3 + MMFF94, one thread', 'rdkit': Chem.rdBase.rdkitVersion}
+            'factor': args.factor, 'seed': args.seed,
+            'method': 'RDKit ETKDGv3' + ('' if args.no_mmff else ' + MMFF94') + ', one thread', 'rdkit': Chem.rdBase.rdkitVersion}
     with open(args.out + '.json', 'w') as f:
         json.dump(meta, f, indent=2)
     print(json.dumps(meta))
@@ -221,6 +225,8 @@ def main():
     r.add_argument('--limit', type=int, default=0)
     r.add_argument('--max-confs', type=int, default=1000)
     r.add_argument('--seed', type=int, default=0)
+    r.add_argument('--factor', type=int, default=1, help='conformers per molecule = factor * min(n_conformers, max_confs)')
+    r.add_argument('--no-mmff', action='store_true', help='plain ETKDG (the RDKit baseline of the GeoDiff paper)')
     args = p.parse_args()
     cmd_train(args) if args.cmd == 'train' else cmd_reference(args)
 

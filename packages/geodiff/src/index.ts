@@ -55,7 +55,7 @@ export type { TypedEdges, RadiusGraph, RadiusEdgesOptions } from './featurize/ra
 export { BETA_SCHEDULE_TYPES, DEFAULT_BETA_SCHEDULE, betaSchedule, alphasCumprod, sigmas } from './diffusion/schedule';
 export type { BetaScheduleType, BetaScheduleOptions } from './diffusion/schedule';
 export { batchFromNumAtoms, centerPositions, comFreeNoise } from './diffusion/noise';
-export { sample, samplingTimesteps, SamplingDivergedError } from './diffusion/samplers';
+export { SAMPLER_TYPES, sample, samplingTimesteps, SamplingDivergedError } from './diffusion/samplers';
 export type {
   SamplerType,
   TimestepSpacing,

@@ -8,6 +8,9 @@ import { type BetaScheduleOptions, alphasCumprod, betaSchedule } from './schedul
  */
 export type SamplerType = 'ld' | 'ddpm' | 'ddim';
 
+/** The values of {@link SamplerType}. */
+export const SAMPLER_TYPES: readonly SamplerType[] = Object.freeze(['ld', 'ddpm', 'ddim'] as const);
+
 /**
  * Which timesteps a run with fewer steps than the schedule visits.
  * - `'tail'` (GeoDiff's code): the last `steps` timesteps T−1, T−2, …, T−steps one by one, then one update from

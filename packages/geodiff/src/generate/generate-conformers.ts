@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Rng, type WithProgress } from '@lab/tensor-core';
-import { type SampleOptions, type SamplerType, SamplingDivergedError, sample } from '../diffusion/samplers';
+import { type SampleOptions, type SamplerType, SamplingDivergedError, type TimestepSpacing, sample } from '../diffusion/samplers';
 import { featurize } from '../featurize/featurize';
 import type { Molecule } from '../molecule/molecule';
 import { type GeoDiffNetwork, createEpsModel } from '../model/geodiff-network';
@@ -7,7 +7,7 @@ import { type GeoDiffNetwork, createEpsModel } from '../model/geodiff-network';
 /** Sampler settings of {@link generateConformers}: those of {@link sample} that are not about the batch. */
 export type GenerateSamplerOptions = Pick<
   SampleOptions,
-  'sampler' | 'steps' | 'spacing' | 'eta' | 'ddimVariant' | 'stepLr' | 'wGlobal' | 'globalStartSigma' | 'clip' | 'clipLocal' | 'clipPos'
+  'sampler' | 'steps' | 'eta' | 'ddimVariant' | 'stepLr' | 'wGlobal' | 'globalStartSigma' | 'clip' | 'clipLocal' | 'clipPos'
 >;
 
 /** Options of {@link generateConformers}. */
@@ -27,6 +27,11 @@ export interface GenerateConformersOptions extends GenerateSamplerOptions, WithP
   retryDiverged?: boolean;
   /** Keep each conformer's positions after every step. @default false */
   trajectory?: boolean;
+  /**
+   * Which timesteps a run with fewer steps than the schedule visits (see {@link TimestepSpacing}). @default `'skip'`
+   * for `'ddim'` (evenly spaced over the whole schedule: the fast mode), `'tail'` otherwise (GeoDiff's code)
+   */
+  spacing?: TimestepSpacing;
 }
 
 /** The conformers generated for one input molecule. */
@@ -62,7 +67,7 @@ interface Job {
  * Jobs (molecule, conformer) are packed in input order into batches of at most `maxBatchAtoms` atoms; batch k draws
  * from `new Rng(seed + k)`, so a run is reproducible for the same inputs, seed and `maxBatchAtoms`. The defaults are
  * GeoDiff's `test.py` (Langevin 'ld' sampler over all 5000 steps, w_global 1, global_start_sigma 0.5, clip 1000);
- * `sampler: 'ddim', steps: 100..500` is the fast mode. Molecules need explicit hydrogens, as the network was trained
+ * `sampler: 'ddim', steps: 100..500` is the fast mode (timesteps spread over the whole schedule by default). Molecules need explicit hydrogens, as the network was trained
  * on them ({@link parseSmiles} adds them).
  * @example
  * ```ts
@@ -125,6 +130,7 @@ export async function generateConformers(molecules: readonly Molecule[], options
       try {
         return await sample({
           ...samplerOptions(options),
+          spacing: options.spacing ?? (options.sampler === 'ddim' ? 'skip' : 'tail'),
           ...(clipLocal !== undefined ? { clipLocal } : {}),
           model,
           numAtoms: jobs.map((j) => j.atoms),
@@ -166,7 +172,7 @@ export async function generateConformers(molecules: readonly Molecule[], options
 }
 
 function samplerOptions(o: GenerateSamplerOptions): GenerateSamplerOptions {
-  const keys = ['sampler', 'spacing', 'eta', 'ddimVariant', 'stepLr', 'wGlobal', 'globalStartSigma', 'clip', 'clipPos'] as const;
+  const keys = ['sampler', 'eta', 'ddimVariant', 'stepLr', 'wGlobal', 'globalStartSigma', 'clip', 'clipPos'] as const;
   const picked: Record<string, unknown> = {};
   for (const k of keys) if (o[k] !== undefined) picked[k] = o[k];
   return picked as GenerateSamplerOptions;

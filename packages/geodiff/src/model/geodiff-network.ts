@@ -40,6 +40,8 @@ export interface LoadGeoDiffOptions {
   device?: Device | string;
   /** onnxruntime intra-op threads. @default onnxruntime's choice */
   intraOpThreads?: number;
+  /** Called when `device: 'auto'` falls back to CPU. */
+  onFallback?: (reason: string) => void;
 }
 
 /** A loaded GeoDiff network: the ONNX session and its configuration. Release it with {@link GeoDiffNetwork.dispose}. */
@@ -86,6 +88,7 @@ export async function loadGeoDiffNetwork(dir: string = defaultModelDir(), option
   const loadOptions = {
     device: options.device ?? 'cpu',
     ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
+    ...(options.onFallback ? { onFallback: options.onFallback } : {}),
   };
   const session = await loadModel(join(dir, 'model.json'), loadOptions);
   let localSession: ModelSession;
