@@ -93,7 +93,15 @@ def evaluate(model, data, alphas, T, max_atoms, seed=123, limit=60):
 
 
 def export(model, val, out, args, log):
+    """Writes model.onnx + local/model.onnx (same weights), manifests, golden files and geodiff.json to `out`."""
     model.eval()
+    name = getattr(args, 'name', 'geodiff-default')
+    schedule = {'type': getattr(args, 'beta_schedule', 'sigmoid'), 'betaStart': getattr(args, 'beta_start', 1e-7),
+                'betaEnd': getattr(args, 'beta_end', 2e-3), 'numTimesteps': args.timesteps}
+    training_data = getattr(args, 'training_data', None) or (
+        'RDKit ETKDGv3 + MMFF94 conformers (up to 4 per molecule) of Debian rdkit-data NCI first_5K molecules and their '
+        'QM9-sized BRICS fragments, GEOM-QM9/Drugs test molecules excluded (training/geodiff/make_conformers.py); '
+        'arrays from `geodiff featurize`')
     ids = [0, 1] if val.size > 1 else [0]
     atom_type, pos, batch, li, lt, _ = val.batch(ids)
     gen = torch.Generator().manual_seed(7)
@@ -107,10 +115,7 @@ def export(model, val, out, args, log):
     cfg = model.config
     manifest = export_model(
         model, inputs, ['eps_local', 'eps_global'], out,
-        name='geodiff-default', version=args.version,
-        training_data=('RDKit ETKDGv3 + MMFF94 conformers (4 per molecule) of Debian rdkit-data NCI first_5K molecules and '
-                       'their QM9-sized BRICS fragments, GEOM-QM9/Drugs test molecules excluded '
-                       '(training/geodiff/make_conformers.py); arrays from `geodiff featurize`'),
+        name=name, version=args.version, training_data=training_data,
         dynamic_axes=dyn, atol=2e-4, rtol=1e-4,
         description=(f"GeoDiff dual-encoder eps network: SchNet global encoder ({cfg['num_convs']} interactions) on the "
                      f"radius graph (cutoff {cfg['cutoff']} A) + GIN local encoder ({cfg['num_convs_local']} convs) on "
@@ -119,21 +124,18 @@ def export(model, val, out, args, log):
         script='training/geodiff/train_geodiff.py',
         metrics={'val_loss': log.get('best_val'), 'iterations': log.get('iterations'),
                  'train_minutes': log.get('minutes')},
-        extra_provenance={'config': cfg, 'schedule': {'type': 'sigmoid', 'betaStart': 1e-7, 'betaEnd': 2e-3,
-                                                      'numTimesteps': args.timesteps},
-                          'conformers': log.get('conformers')},
+        extra_provenance={'config': cfg, 'schedule': schedule, 'conformers': log.get('conformers')},
     )
     local_inputs = {k: inputs[k] for k in ['atom_type', 'pos', 'local_index', 'local_type']}
     export_model(
         LocalOnly(model), local_inputs, ['eps_local'], os.path.join(out, 'local'),
-        name='geodiff-default-local', version=args.version, training_data=manifest['provenance']['trainingData'],
+        name=f'{name}-local', version=args.version, training_data=training_data,
         dynamic_axes={k: dyn[k] for k in list(local_inputs) + ['eps_local']}, atol=2e-4, rtol=1e-4,
-        description='The local branch of geodiff-default alone (same weights): eps_local, for the sampling steps that do not '
+        description=f'The local branch of {name} alone (same weights): eps_local, for the sampling steps that do not '
                     'use the global term.',
         script='training/geodiff/train_geodiff.py', metrics=manifest['metrics'])
     with open(os.path.join(out, 'geodiff.json'), 'w') as f:
-        json.dump({'network': 'dualenc', **cfg, 'edgeOrder': 3,
-                   'schedule': {'type': 'sigmoid', 'betaStart': 1e-7, 'betaEnd': 2e-3, 'numTimesteps': args.timesteps},
+        json.dump({'network': 'dualenc', **cfg, 'edgeOrder': getattr(args, 'edge_order', 3), 'schedule': schedule,
                    'maxNumNeighbors': 32}, f, indent=2)
         f.write('\n')
     print(f"exported {out}: sha256 {manifest['sha256'][:12]}")
