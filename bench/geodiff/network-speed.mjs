@@ -8,7 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng, ndarray, writeNpz } from '@lab/tensor-core';
-import { featurize, generateConformers, loadGeoDiffNetwork, parseSmiles, radiusEdges } from '@lab/geodiff';
+import { featurize, generateConformers, loadGeoDiffNetwork, localPairs, parseSmiles, radiusPairs } from '@lab/geodiff';
 import { median, writeResult } from '../lib/report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -25,45 +25,37 @@ const graph = featurize(mol);
 const n = mol.atoms.length;
 console.log(`${SMILES}: ${n} atoms, ${NUM_CONFS} conformers per call; ${cpus().length} CPUs visible, ${THREADS} threads`);
 
-// One batched network input: 10 conformers at a small noise level (global term on), as the sampler builds it.
+// One batched network input: 10 conformers at a small noise level (global term on), in the export's pair form.
 const rng = new Rng(1);
-const atomType = [];
-const pos = [];
-const local = [[], []];
-const localType = [];
-const global = [[], []];
-const globalType = [];
-for (let c = 0; c < NUM_CONFS; c++) {
-  const p = rng.normalArray(3 * n).map((v) => 1.2 * v);
-  const off = c * n;
-  const g = radiusEdges(p, graph, network.config.cutoff, { maxNumNeighbors: network.config.maxNumNeighbors });
-  for (let a = 0; a < n; a++) atomType.push(graph.atomType[a]);
-  pos.push(...p);
-  for (let e = 0; e < graph.numEdges; e++) {
-    local[0].push(graph.edgeIndex[e] + off);
-    local[1].push(graph.edgeIndex[graph.numEdges + e] + off);
-    localType.push(graph.edgeType[e]);
-  }
-  for (let e = 0; e < g.numEdges; e++) {
-    global[0].push(g.edgeIndex[e] + off);
-    global[1].push(g.edgeIndex[g.numEdges + e] + off);
-    globalType.push(g.edgeType[e]);
-  }
-}
-const i64 = (a) => BigInt64Array.from(a, (v) => BigInt(v));
-const arrays = {
-  atom_type: ndarray('int64', [atomType.length], i64(atomType)),
-  pos: ndarray('float32', [atomType.length, 3], Float32Array.from(pos)),
-  local_index: ndarray('int64', [2, localType.length], i64([...local[0], ...local[1]])),
-  local_type: ndarray('int64', [localType.length], i64(localType)),
-  global_index: ndarray('int64', [2, globalType.length], i64([...global[0], ...global[1]])),
-  global_type: ndarray('int64', [globalType.length], i64(globalType)),
+const confs = Array.from({ length: NUM_CONFS }, () => rng.normalArray(3 * n).map((v) => 1.2 * v));
+const local = localPairs(graph);
+const global = confs.map((p) => radiusPairs(p, graph, network.config.cutoff, { maxNumNeighbors: network.config.maxNumNeighbors }));
+const cat = (parts, key, width) => {
+  const total = parts.reduce((s, p) => s + p.numPairs, 0);
+  const out = [];
+  if (width === 2) {
+    for (const row of [0, 1]) parts.forEach((p, c) => out.push(...Array.from(p[key].subarray(row * p.numPairs, (row + 1) * p.numPairs), (v) => v + c * n)));
+  } else parts.forEach((p) => out.push(...p[key]));
+  return { total, out };
 };
-console.log(`input: ${atomType.length} atoms, ${localType.length} local edges, ${globalType.length} global edges`);
+const i64 = (a) => BigInt64Array.from(a, (v) => BigInt(v));
+const locals = Array.from({ length: NUM_CONFS }, () => local);
+const lp = cat(locals, 'pairs', 2);
+const gp = cat(global, 'pairs', 2);
+const arrays = {
+  atom_type: ndarray('int64', [NUM_CONFS * n], i64(Array.from({ length: NUM_CONFS }, () => Array.from(graph.atomType)).flat())),
+  pos: ndarray('float32', [NUM_CONFS * n, 3], Float32Array.from(confs.flatMap((p) => Array.from(p)))),
+  local_pairs: ndarray('int64', [2, lp.total], i64(lp.out)),
+  local_type: ndarray('int64', [lp.total], i64(cat(locals, 'type', 1).out)),
+  global_pairs: ndarray('int64', [2, gp.total], i64(gp.out)),
+  global_type: ndarray('int64', [gp.total], i64(cat(global, 'type', 1).out)),
+  global_dir: ndarray('float32', [gp.total, 2], Float32Array.from(global.flatMap((p) => Array.from(p.direction)))),
+};
+console.log(`input: ${NUM_CONFS * n} atoms, ${lp.total} local pairs, ${gp.total} global pairs`);
 
 const { Tensor } = await import('onnxruntime-node');
 const feeds = Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, new Tensor(a.dtype, a.data, a.shape)]));
-const localFeeds = { atom_type: feeds.atom_type, pos: feeds.pos, local_index: feeds.local_index, local_type: feeds.local_type };
+const localFeeds = { atom_type: feeds.atom_type, pos: feeds.pos, local_pairs: feeds.local_pairs, local_type: feeds.local_type };
 const REPEATS = QUICK ? 20 : 100;
 async function timed(fn) {
   for (let i = 0; i < 5; i++) await fn();
@@ -86,7 +78,8 @@ let torch = null;
 if (py.status !== 0) console.log(`[skip] PyTorch eager reference failed or is missing: ${(py.stderr || py.error?.message || '').trim().split('\n').pop()}`);
 else {
   torch = JSON.parse(py.stdout.trim().split('\n').pop());
-  console.log(`PyTorch eager: full ${torch.full_ms.toFixed(2)} ms, local branch ${torch.local_ms.toFixed(2)} ms per call`);
+  console.log(`PyTorch eager, pairwise form (the ONNX graph's computation): full ${torch.pairwise_full_ms.toFixed(2)} ms, local ${torch.pairwise_local_ms.toFixed(2)} ms`);
+  console.log(`PyTorch eager, directed-edge form (as trained): full ${torch.directed_full_ms.toFixed(2)} ms, local ${torch.directed_local_ms.toFixed(2)} ms`);
 }
 
 // Whole sampling runs: sampler overhead = wall time not spent inside onnxruntime, over the network time.
@@ -116,7 +109,14 @@ if (!QUICK) {
 }
 await network.dispose();
 
-const ratios = torch ? { onnx_speedup_full: torch.full_ms / onnx.full_ms, onnx_speedup_local: torch.local_ms / onnx.local_ms } : null;
+const ratios = torch
+  ? {
+      onnx_speedup_full: torch.pairwise_full_ms / onnx.full_ms,
+      onnx_speedup_local: torch.pairwise_local_ms / onnx.local_ms,
+      onnx_speedup_full_vs_directed_eager: torch.directed_full_ms / onnx.full_ms,
+      onnx_speedup_local_vs_directed_eager: torch.directed_local_ms / onnx.local_ms,
+    }
+  : null;
 const targets = {
   onnx_faster_than_eager_1_5x: ratios ? ratios.onnx_speedup_full >= 1.5 && ratios.onnx_speedup_local >= 1.5 : null,
   sampler_overhead_le_5pct: runs.every((r) => r.overhead_fraction <= 0.05),
@@ -126,7 +126,7 @@ console.log('ratios', JSON.stringify(ratios), 'targets', JSON.stringify(targets)
 writeResult('geodiff-network-speed', {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, threads: THREADS },
   molecule: { smiles: SMILES, atoms: n, conformers: NUM_CONFS },
-  input: { atoms: atomType.length, local_edges: localType.length, global_edges: globalType.length },
+  input: { atoms: NUM_CONFS * n, local_pairs: lp.total, global_pairs: gp.total },
   onnx,
   torch_eager: torch,
   ratios,

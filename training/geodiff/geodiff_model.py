@@ -16,9 +16,14 @@ cut-off), with these choices made explicit:
   atoms by `eq_transform` — the sampler in TypeScript clips, weights and sums them.
 """
 import math
+import os
+import sys
 
 import torch
 from torch import nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from common.export import scatter_rows  # noqa: E402
 
 
 def scatter_sum(src, index, num_nodes):
@@ -252,3 +257,88 @@ def diffusion_loss(model, batch_data, alphas, num_timesteps, cutoff=10.0, genera
 def sigmoid_betas(start=1e-7, end=2e-3, steps=5000):
     x = torch.linspace(-6, 6, steps, dtype=torch.float64)
     return torch.sigmoid(x) * (end - start) + start
+
+
+class PairwiseDualEncoder(nn.Module):
+    """The same network (same weights) evaluated per unordered atom pair instead of per directed edge: the export form.
+
+    Everything GeoDiff computes on an edge except the messages is symmetric in its two atoms (the edge length and
+    type, their embedding, the SchNet filters, the output MLP on h_i * h_j), so it is computed once per pair; messages
+    go both ways where the directed edge exists, and eq_transform weights each pair by its number of directions.
+
+    Inputs: atom_type [N]; pos [N, 3]; local_pairs [2, Pl] (i < j, every bond-graph pair has both directions) and
+    local_type [Pl]; global_pairs [2, Pg], global_type [Pg] and global_dir [Pg, 2] (float 0/1: whether the directed
+    edges i -> j and j -> i exist; a radius graph capped at 32 neighbours can hold one direction only).
+    Outputs eps_local, eps_global [N, 3], equal to DualEncoderEpsNetwork's on the directed edges. Sums over edges are
+    `scatter_rows` (ONNX ScatterND with row indices, much faster in onnxruntime than ScatterElements).
+    """
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    @staticmethod
+    def pair_transform(score, pos, i, j, length, weight):
+        dd = (pos[i] - pos[j]) / length * score * weight
+        return scatter_rows(dd, i, pos) - scatter_rows(dd, j, pos)
+
+    def local(self, atom_type, pos, local_pairs, local_type):
+        net = self.net
+        i, j = local_pairs[0], local_pairs[1]
+        length = net.lengths(pos, i, j)
+        attr = net.edge_encoder_local(length, local_type)
+        enc = net.encoder_local
+        h = enc.atom_emb(atom_type)
+        for k, conv in enumerate(enc.convs):
+            agg = scatter_rows(torch.relu(h[i] + attr), j, h) + scatter_rows(torch.relu(h[j] + attr), i, h)
+            out = conv.nn(agg + h)
+            if k < len(enc.convs) - 1:
+                out = torch.relu(out)
+            h = out + h
+        inv = net.grad_local_dist_mlp(torch.cat([h[i] * h[j], attr], dim=-1))
+        return self.pair_transform(inv, pos, i, j, length, 2.0)
+
+    def forward(self, atom_type, pos, local_pairs, local_type, global_pairs, global_type, global_dir):
+        net = self.net
+        i, j = global_pairs[0], global_pairs[1]
+        fwd, bwd = global_dir[:, 0:1], global_dir[:, 1:2]
+        length = net.lengths(pos, i, j)
+        attr = net.edge_encoder_global(length, global_type)
+        enc = net.encoder_global
+        h = enc.embedding(atom_type)
+        for block in enc.interactions:
+            w = block.filter(attr) * (length <= block.cutoff).to(h.dtype)
+            x = block.lin1(h)
+            agg = scatter_rows(x[i] * (w * fwd), j, h) + scatter_rows(x[j] * (w * bwd), i, h)
+            h = h + block.lin(block.act(block.lin2(agg)))
+        inv = net.grad_global_dist_mlp(torch.cat([h[i] * h[j], attr], dim=-1))
+        inv = inv * (global_type == 0).to(inv.dtype).unsqueeze(-1)
+        eps_global = self.pair_transform(inv, pos, i, j, length, fwd + bwd)
+        return self.local(atom_type, pos, local_pairs, local_type), eps_global
+
+
+class PairwiseLocalOnly(nn.Module):
+    """The local branch of PairwiseDualEncoder alone."""
+
+    def __init__(self, pairwise):
+        super().__init__()
+        self.pairwise = pairwise
+
+    def forward(self, atom_type, pos, local_pairs, local_type):
+        return self.pairwise.local(atom_type, pos, local_pairs, local_type)
+
+
+def to_pairs(index, types):
+    """Directed edges [2, E] (+ types) -> unordered pairs [2, P] (i < j), their types and direction flags [P, 2]."""
+    n = int(index.max().item()) + 1 if index.numel() else 0
+    a = torch.minimum(index[0], index[1])
+    b = torch.maximum(index[0], index[1])
+    key = a * n + b
+    uniq, inverse = torch.unique(key, sorted=True, return_inverse=True)
+    pairs = torch.stack([uniq // n, uniq % n])
+    ptype = torch.zeros(uniq.shape[0], dtype=types.dtype)
+    ptype[inverse] = types
+    direction = torch.zeros(uniq.shape[0], 2)
+    direction[inverse[index[0] < index[1]], 0] = 1.0
+    direction[inverse[index[0] > index[1]], 1] = 1.0
+    return pairs, ptype, direction

@@ -18,7 +18,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from geodiff_model import DualEncoderEpsNetwork, eq_transform, radius_graph  # noqa: E402
+from geodiff_model import DualEncoderEpsNetwork, radius_graph, to_pairs  # noqa: E402
 
 
 def reference_names(state):
@@ -75,9 +75,12 @@ def main():
         w.copy_(torch.where(n > 10.0, w * (10.0 / (n + 1e-7)), w))
         ref.edge_encoder_local.load_state_dict(ref.edge_encoder_global.state_dict())
         eps_local, eps_global = ref(atom_type, pos, local_index, local_type, gi, gt)
+    # inputs in the export's pair form (the directed-edge reference output above is what must come out)
+    lp, lpt, _ = to_pairs(local_index, local_type)
+    gp, gpt, gdir = to_pairs(gi, gt)
     np.savez(os.path.join(out_dir, 'expected.npz'), atom_type=atom_type.numpy(), pos=pos.numpy(),
-             local_index=local_index.numpy(), local_type=local_type.numpy(), global_index=gi.numpy(),
-             global_type=gt.numpy(), eps_local=eps_local.numpy(), eps_global=eps_global.numpy())
+             local_pairs=lp.numpy(), local_type=lpt.numpy(), global_pairs=gp.numpy(), global_type=gpt.numpy(),
+             global_dir=gdir.numpy(), eps_local=eps_local.numpy(), eps_global=eps_global.numpy())
     print(os.path.join(out_dir, 'fake-reference.pt'))
 
 

@@ -30,7 +30,8 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..'))
 from common.export import export_model  # noqa: E402
-from geodiff_model import DualEncoderEpsNetwork, LocalOnly, diffusion_loss, radius_graph, sigmoid_betas  # noqa: E402
+from geodiff_model import (DualEncoderEpsNetwork, PairwiseDualEncoder, PairwiseLocalOnly, diffusion_loss,  # noqa: E402
+                           radius_graph, sigmoid_betas, to_pairs)
 
 
 class ConformerSet:
@@ -107,28 +108,40 @@ def export(model, val, out, args, log):
     gen = torch.Generator().manual_seed(7)
     pos_noisy = pos + 0.3 * torch.randn(pos.shape, generator=gen)
     gi, gt = radius_graph(pos_noisy, batch, li, lt)
-    inputs = {'atom_type': atom_type, 'pos': pos_noisy, 'local_index': li, 'local_type': lt,
-              'global_index': gi, 'global_type': gt}
-    dyn = {'atom_type': {0: 'atoms'}, 'pos': {0: 'atoms'}, 'local_index': {1: 'local_edges'},
-           'local_type': {0: 'local_edges'}, 'global_index': {1: 'global_edges'}, 'global_type': {0: 'global_edges'},
-           'eps_local': {0: 'atoms'}, 'eps_global': {0: 'atoms'}}
+    # The export evaluates the network per unordered atom pair (PairwiseDualEncoder, same weights): check it against
+    # the directed-edge form the network was trained in before writing anything.
+    lp, lpt, _ = to_pairs(li, lt)
+    gp, gpt, gdir = to_pairs(gi, gt)
+    pairwise = PairwiseDualEncoder(model).eval()
+    with torch.no_grad():
+        directed = model(atom_type, pos_noisy, li, lt, gi, gt)
+        paired = pairwise(atom_type, pos_noisy, lp, lpt, gp, gpt, gdir)
+    for a, b in zip(directed, paired):
+        scale = a.abs().max().item() + 1e-6
+        assert (a - b).abs().max().item() <= 1e-4 * scale, 'pairwise export form differs from the directed network'
+    inputs = {'atom_type': atom_type, 'pos': pos_noisy, 'local_pairs': lp, 'local_type': lpt,
+              'global_pairs': gp, 'global_type': gpt, 'global_dir': gdir}
+    dyn = {'atom_type': {0: 'atoms'}, 'pos': {0: 'atoms'}, 'local_pairs': {1: 'local_pairs'},
+           'local_type': {0: 'local_pairs'}, 'global_pairs': {1: 'global_pairs'}, 'global_type': {0: 'global_pairs'},
+           'global_dir': {0: 'global_pairs'}, 'eps_local': {0: 'atoms'}, 'eps_global': {0: 'atoms'}}
     cfg = model.config
     manifest = export_model(
-        model, inputs, ['eps_local', 'eps_global'], out,
+        pairwise, inputs, ['eps_local', 'eps_global'], out,
         name=name, version=args.version, training_data=training_data,
         dynamic_axes=dyn, atol=2e-4, rtol=1e-4,
         description=(f"GeoDiff dual-encoder eps network: SchNet global encoder ({cfg['num_convs']} interactions) on the "
                      f"radius graph (cutoff {cfg['cutoff']} A) + GIN local encoder ({cfg['num_convs_local']} convs) on "
-                     f"order-3 bond edges, hidden {cfg['hidden']}; outputs per-atom eps_local and eps_global "
-                     '(radius edges only), each edge scores mapped to atoms by eq_transform.'),
+                     f"order-3 bond edges, hidden {cfg['hidden']}; evaluated per unordered atom pair (pairs i < j, "
+                     'global_dir flags the directed edges i->j, j->i); outputs per-atom eps_local and eps_global '
+                     '(radius edges only), edge scores mapped to atoms by eq_transform.'),
         script='training/geodiff/train_geodiff.py',
         metrics={'val_loss': log.get('best_val'), 'iterations': log.get('iterations'),
                  'train_minutes': log.get('minutes')},
         extra_provenance={'config': cfg, 'schedule': schedule, 'conformers': log.get('conformers')},
     )
-    local_inputs = {k: inputs[k] for k in ['atom_type', 'pos', 'local_index', 'local_type']}
+    local_inputs = {k: inputs[k] for k in ['atom_type', 'pos', 'local_pairs', 'local_type']}
     export_model(
-        LocalOnly(model), local_inputs, ['eps_local'], os.path.join(out, 'local'),
+        PairwiseLocalOnly(pairwise), local_inputs, ['eps_local'], os.path.join(out, 'local'),
         name=f'{name}-local', version=args.version, training_data=training_data,
         dynamic_axes={k: dyn[k] for k in list(local_inputs) + ['eps_local']}, atol=2e-4, rtol=1e-4,
         description=f'The local branch of {name} alone (same weights): eps_local, for the sampling steps that do not '

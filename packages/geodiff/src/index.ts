@@ -49,6 +49,8 @@ export { BOND_TYPE_IDS, NUM_BOND_TYPES, RADIUS_EDGE_TYPE, DEFAULT_EDGE_ORDER, DE
 export { featurize } from './featurize/featurize';
 export type { MoleculeGraph, FeaturizeOptions } from './featurize/featurize';
 export { radiusEdges } from './featurize/radius-edges';
+export { localPairs, radiusPairs } from './featurize/pair-graph';
+export type { PairGraph } from './featurize/pair-graph';
 export type { TypedEdges, RadiusGraph, RadiusEdgesOptions } from './featurize/radius-edges';
 
 // diffusion

@@ -37,7 +37,7 @@ describe('generateConformers', () => {
         }
       }
     });
-    expect(settings).toMatchObject({ seed: 0, sampler: 'ddim', steps: 30, numTimesteps: 5000, batches: 1 });
+    expect(settings).toMatchObject({ seed: 0, sampler: 'ddim', steps: 30, spacing: 'skip', numTimesteps: 5000, batches: 1 });
   });
 
   it('same seed, same conformers; another seed, other conformers', async () => {
@@ -54,14 +54,16 @@ describe('generateConformers', () => {
     // ethanol 9 atoms, pyridine 11, at most 22 per batch, in input order: [e, e] (18), [e, p] (20), [p, p] (22)
     expect(r.settings.batches).toBe(3);
     expect(r.molecules.map((m) => m.conformers.length)).toEqual([3, 3]);
-    expect(events.at(-1)).toMatchObject({ completed: 3 * 30, total: 3 * 30 });
+    // DDIM 30 steps over 5000 timesteps with 'skip' spacing: floor(5000 / 30) = 166 apart, ceil(5000 / 166) = 31 updates
+    expect(r.settings.updates).toBe(31);
+    expect(events.at(-1)).toMatchObject({ completed: 3 * 31, total: 3 * 31 });
     expect(r.timing.networkMs).toBeGreaterThan(0);
   });
 
   it('keeps trajectories when asked', async () => {
     const r = await generateConformers([ethanol], { network, numConfs: 1, trajectory: true, ...fast });
     const traj = r.molecules[0]!.trajectories![0]!;
-    expect(traj.length).toBe(30);
+    expect(traj.length).toBe(r.settings.updates);
     expect(Array.from(traj.at(-1)!)).toEqual(Array.from(r.molecules[0]!.conformers[0]!));
   });
 

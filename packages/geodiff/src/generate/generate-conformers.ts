@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Rng, type WithProgress } from '@lab/tensor-core';
-import { type SampleOptions, type SamplerType, SamplingDivergedError, type TimestepSpacing, sample } from '../diffusion/samplers';
+import { type SampleOptions, type SamplerType, SamplingDivergedError, type TimestepSpacing, sample, samplingTimesteps } from '../diffusion/samplers';
 import { featurize } from '../featurize/featurize';
 import type { Molecule } from '../molecule/molecule';
 import { type GeoDiffNetwork, createEpsModel } from '../model/geodiff-network';
@@ -47,7 +47,7 @@ export interface GeneratedMolecule {
 export interface GenerateConformersResult {
   molecules: GeneratedMolecule[];
   /** The settings used, for provenance (SDF properties, logs). */
-  settings: { seed: number; sampler: SamplerType; steps: number; numTimesteps: number; batches: number; retried: number };
+  settings: { seed: number; sampler: SamplerType; steps: number; spacing: TimestepSpacing; updates: number; numTimesteps: number; batches: number; retried: number };
   /** Milliseconds spent in the network and in building its inputs (radius graphs, tensors). */
   timing: { networkMs: number; featurizeMs: number; totalMs: number };
 }
@@ -94,6 +94,9 @@ export async function generateConformers(molecules: readonly Molecule[], options
   const seed = options.seed ?? 0;
   const schedule = network.config.schedule;
   const steps = options.steps ?? schedule.steps;
+  const spacing = options.spacing ?? (options.sampler === 'ddim' ? 'skip' : 'tail');
+  // the updates one run makes ('skip' spacing makes ceil(T / floor(T / steps)) of them)
+  const updates = samplingTimesteps(schedule.steps, steps, spacing).t.length;
   const graphs = molecules.map((m) => featurize(m, { order: network.config.edgeOrder }));
 
   const batches: Job[][] = [];
@@ -119,7 +122,7 @@ export async function generateConformers(molecules: readonly Molecule[], options
     ...(options.trajectory ? { trajectories: new Array<Float64Array[]>(counts[i]!) } : {}),
   }));
   const onProgress = options.onProgress;
-  const totalSteps = batches.length * steps;
+  const totalSteps = batches.length * updates;
   const timing = { networkMs: 0, featurizeMs: 0, totalMs: 0 };
   const start = performance.now();
   let retried = 0;
@@ -130,7 +133,7 @@ export async function generateConformers(molecules: readonly Molecule[], options
       try {
         return await sample({
           ...samplerOptions(options),
-          spacing: options.spacing ?? (options.sampler === 'ddim' ? 'skip' : 'tail'),
+          spacing,
           ...(clipLocal !== undefined ? { clipLocal } : {}),
           model,
           numAtoms: jobs.map((j) => j.atoms),
@@ -139,7 +142,7 @@ export async function generateConformers(molecules: readonly Molecule[], options
           steps,
           ...(options.trajectory ? { trajectory: true } : {}),
           ...(onProgress
-            ? { onProgress: (e: { completed: number }) => onProgress({ completed: b * steps + e.completed, total: totalSteps, label: `batch ${b + 1}/${batches.length}` }) }
+            ? { onProgress: (e: { completed: number }) => onProgress({ completed: b * updates + e.completed, total: totalSteps, label: `batch ${b + 1}/${batches.length}` }) }
             : {}),
         });
       } finally {
@@ -166,7 +169,7 @@ export async function generateConformers(molecules: readonly Molecule[], options
   timing.totalMs = performance.now() - start;
   return {
     molecules: out,
-    settings: { seed, sampler: options.sampler ?? 'ld', steps, numTimesteps: schedule.steps, batches: batches.length, retried },
+    settings: { seed, sampler: options.sampler ?? 'ld', steps, spacing, updates, numTimesteps: schedule.steps, batches: batches.length, retried },
     timing,
   };
 }

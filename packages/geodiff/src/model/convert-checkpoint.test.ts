@@ -31,7 +31,7 @@ describe.skipIf(reason !== '')('convert_reference_checkpoint.py (SYNTHETIC check
     try {
       expect(network.config).toMatchObject({ hidden: 32, numConvs: 2, numConvsLocal: 2, cutoff: 10, edgeOrder: 3 });
       const expected = await readNpz(join(dir, 'expected.npz'));
-      const names = ['atom_type', 'pos', 'local_index', 'local_type', 'global_index', 'global_type'];
+      const names = ['atom_type', 'pos', 'local_pairs', 'local_type', 'global_pairs', 'global_type', 'global_dir'];
       const feeds = Object.fromEntries(names.map((n) => [n, ndarrayToTensor(expected[n]!)]));
       const got = await network.session.run(feeds);
       for (const name of ['eps_local', 'eps_global']) {

@@ -60,7 +60,7 @@ describe('GeoDiff network through onnxruntime-node', () => {
 
   it('the local branch alone equals the full network\'s eps_local', async () => {
     const full = await network.session.run(golden);
-    const local = await network.localSession.run({ atom_type: golden['atom_type']!, pos: golden['pos']!, local_index: golden['local_index']!, local_type: golden['local_type']! });
+    const local = await network.localSession.run({ atom_type: golden['atom_type']!, pos: golden['pos']!, local_pairs: golden['local_pairs']!, local_type: golden['local_type']! });
     const a = full['eps_local']!.data as Float32Array;
     const b = local['eps_local']!.data as Float32Array;
     const scale = maxAbs(a);

@@ -13,7 +13,7 @@ import {
 import type { EpsModel, EpsModelInput } from '../diffusion/samplers';
 import type { BetaScheduleOptions } from '../diffusion/schedule';
 import type { MoleculeGraph } from '../featurize/featurize';
-import { radiusEdges } from '../featurize/radius-edges';
+import { type PairGraph, localPairs, radiusPairs } from '../featurize/pair-graph';
 
 /** The network settings a GeoDiff export carries in `geodiff.json` next to its `model.json`. */
 export interface GeoDiffConfig {
@@ -46,7 +46,7 @@ export interface LoadGeoDiffOptions {
 
 /** A loaded GeoDiff network: the ONNX session and its configuration. Release it with {@link GeoDiffNetwork.dispose}. */
 export interface GeoDiffNetwork {
-  /** The full network: inputs atom_type, pos, local_index, local_type, global_index, global_type; outputs eps_local, eps_global. */
+  /** The full network: inputs atom_type, pos, local_pairs, local_type, global_pairs, global_type, global_dir; outputs eps_local, eps_global. */
   readonly session: ModelSession;
   /** The local branch alone (`local/model.json`, same weights), used at steps without the global term. */
   readonly localSession: ModelSession;
@@ -61,7 +61,7 @@ export function defaultModelDir(): string {
   return join(packageDir(import.meta.url), 'models', 'geodiff-default');
 }
 
-const INPUTS = ['atom_type', 'pos', 'local_index', 'local_type', 'global_index', 'global_type'];
+const INPUTS = ['atom_type', 'pos', 'local_pairs', 'local_type', 'global_pairs', 'global_type', 'global_dir'];
 
 /**
  * Loads a GeoDiff network exported by `training/geodiff/train_geodiff.py`: `model.json` (manifest with the sha256 of
@@ -146,23 +146,37 @@ function parseConfig(raw: Record<string, unknown>, path: string): GeoDiffConfig 
   };
 }
 
-/** Flat `[2, E]` edges of many molecules as one int64 tensor pair, atom indices offset per molecule. */
-function concatEdges(parts: ReadonlyArray<{ edgeIndex: Int32Array; edgeType: Int32Array }>, offsets: Int32Array): { index: Tensor; type: Tensor } {
-  const total = parts.reduce((s, p) => s + p.edgeType.length, 0);
-  const index = new BigInt64Array(2 * total);
-  const type = new BigInt64Array(total);
-  let e0 = 0;
-  parts.forEach((p, g) => {
-    const E = p.edgeType.length;
+/** An int64 tensor from non-negative int32 values, written through the low words (little-endian). */
+function int64Tensor(values: Int32Array, dims: number[]): Tensor {
+  const big = new BigInt64Array(values.length);
+  const words = new Int32Array(big.buffer);
+  for (let k = 0; k < values.length; k++) words[2 * k] = values[k]!;
+  return new Tensor('int64', big, dims);
+}
+
+/** The pairs of many molecules as one `[2, P]` set, atom indices offset per molecule. */
+function concatPairs(parts: readonly PairGraph[], offsets: Int32Array): { pairs: Tensor; type: Tensor; direction: Tensor | undefined } {
+  const total = parts.reduce((s, p) => s + p.numPairs, 0);
+  const pairs = new Int32Array(2 * total);
+  const type = new Int32Array(total);
+  const direction = parts[0]?.direction ? new Float32Array(2 * total) : undefined;
+  let p0 = 0;
+  parts.forEach((part, g) => {
+    const P = part.numPairs;
     const off = offsets[g]!;
-    for (let e = 0; e < E; e++) {
-      index[e0 + e] = BigInt(p.edgeIndex[e]! + off);
-      index[total + e0 + e] = BigInt(p.edgeIndex[E + e]! + off);
-      type[e0 + e] = BigInt(p.edgeType[e]!);
+    for (let p = 0; p < P; p++) {
+      pairs[p0 + p] = part.pairs[p]! + off;
+      pairs[total + p0 + p] = part.pairs[P + p]! + off;
     }
-    e0 += E;
+    type.set(part.type, p0);
+    if (direction) direction.set(part.direction!, 2 * p0);
+    p0 += P;
   });
-  return { index: new Tensor('int64', index, [2, total]), type: new Tensor('int64', type, [total]) };
+  return {
+    pairs: int64Tensor(pairs, [2, total]),
+    type: int64Tensor(type, [total]),
+    direction: direction ? new Tensor('float32', direction, [total, 2]) : undefined,
+  };
 }
 
 /** Per-step work counters of a {@link createEpsModel} model, for benchmarks. */
@@ -181,7 +195,7 @@ export interface EpsModelStats {
  * @remarks
  * `graphs[g]` describes molecule g of the batch (atoms stored one molecule after another, as {@link sample} lays them
  * out). The local (order-extended bond) edges are fixed and built once; at every step that needs the global term the
- * radius graph is recomputed from the current positions with {@link radiusEdges} (the model's cut-off and neighbour
+ * radius graph is recomputed from the current positions with {@link radiusPairs} (the model's cut-off and neighbour
  * limit), and one network call serves every molecule of the batch. Steps that do not use the global term
  * (σ ≥ `globalStartSigma`) run the local branch alone ({@link GeoDiffNetwork.localSession}).
  * @example
@@ -198,8 +212,10 @@ export function createEpsModel(network: GeoDiffNetwork, graphs: readonly Molecul
   const offsets = new Int32Array(graphs.length + 1);
   graphs.forEach((g, i) => (offsets[i + 1] = offsets[i]! + g.numAtoms));
   const numAtoms = offsets[graphs.length]!;
-  const atomType = new Tensor('int64', BigInt64Array.from(graphs.flatMap((g) => Array.from(g.atomType, (z) => BigInt(z)))), [numAtoms]);
-  const local = concatEdges(graphs, offsets);
+  const atomTypes = new Int32Array(numAtoms);
+  graphs.forEach((g, i) => atomTypes.set(g.atomType, offsets[i]!));
+  const atomType = int64Tensor(atomTypes, [numAtoms]);
+  const local = concatPairs(graphs.map(localPairs), offsets);
   const { cutoff, maxNumNeighbors } = network.config;
   const stats: EpsModelStats = { calls: 0, networkMs: 0, featurizeMs: 0 };
   const model = async (input: EpsModelInput) => {
@@ -211,14 +227,15 @@ export function createEpsModel(network: GeoDiffNetwork, graphs: readonly Molecul
     const feeds: Record<string, Tensor> = {
       atom_type: atomType,
       pos: new Tensor('float32', pos32, [numAtoms, 3]),
-      local_index: local.index,
+      local_pairs: local.pairs,
       local_type: local.type,
     };
     if (input.needGlobal) {
-      const parts = graphs.map((g, i) => radiusEdges(input.pos.subarray(3 * offsets[i]!, 3 * offsets[i + 1]!), g, cutoff, { maxNumNeighbors }));
-      const global = concatEdges(parts, offsets);
-      feeds['global_index'] = global.index;
+      const parts = graphs.map((g, i) => radiusPairs(input.pos.subarray(3 * offsets[i]!, 3 * offsets[i + 1]!), g, cutoff, { maxNumNeighbors }));
+      const global = concatPairs(parts, offsets);
+      feeds['global_pairs'] = global.pairs;
       feeds['global_type'] = global.type;
+      feeds['global_dir'] = global.direction!;
     }
     const t1 = performance.now();
     const out = await (input.needGlobal ? network.session : network.localSession).run(feeds);
