@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { InvalidArgumentError, LabError } from '@lab/tensor-core';
 import { createCliProgress } from '@lab/tensor-core/cli-progress';
 import { version } from '../package.json';
-import { SAMPLER_TYPES, type SamplerType, type TimestepSpacing } from './diffusion/samplers';
+import { type DdimVariant, SAMPLER_TYPES, type SamplerType, type TimestepSpacing } from './diffusion/samplers';
 import { covCurveSvg } from './eval/cov-plot';
 import { evaluateConformers } from './eval/evaluate-conformers';
 import { formatCovMatMarkdown } from './eval/format-cov-mat';
@@ -57,6 +57,11 @@ async function readInputs(opts: { smiles?: string; input?: string }): Promise<Ar
   return batch.molecules;
 }
 
+function ddimVariantOption(value: string): DdimVariant {
+  if (value !== 'plain' && value !== 'geodiff') throw new InvalidArgumentError('ddim-variant', `--ddim-variant must be plain or geodiff, received "${value}".`);
+  return value;
+}
+
 function spacingOption(value: string): TimestepSpacing {
   if (value !== 'skip' && value !== 'tail') throw new InvalidArgumentError('spacing', `--spacing must be skip or tail, received "${value}".`);
   return value;
@@ -87,6 +92,7 @@ program
   .option('--sampler <type>', `one of ${SAMPLER_TYPES.join(', ')}`, 'ld')
   .option('--spacing <mode>', 'timesteps of a shortened run: skip (spread over the schedule; default for ddim) or tail (the last ones, GeoDiff\'s code; default otherwise)')
   .option('--eta <x>', 'DDIM eta (0 deterministic … 1)', '1')
+  .option('--ddim-variant <v>', 'plain (the DDIM update; default) or geodiff (the reference\'s generalized branch)', 'plain')
   .option('--w-global <x>', 'weight of the global (radius-graph) term', '1')
   .option('--global-start-sigma <x>', 'use the global term below this noise level', '0.5')
   .option('--clip-local <x>', 'per-atom norm limit of the local term (default: none, retried with 20 on divergence)')
@@ -114,6 +120,7 @@ program
         sampler,
         seed,
         eta: finite(String(opts['eta']), 'eta'),
+        ddimVariant: ddimVariantOption(String(opts['ddimVariant'])),
         wGlobal: finite(String(opts['wGlobal']), 'w-global'),
         globalStartSigma: finite(String(opts['globalStartSigma']), 'global-start-sigma'),
         maxBatchAtoms: positiveInt(String(opts['maxBatchAtoms']), 'max-batch-atoms'),

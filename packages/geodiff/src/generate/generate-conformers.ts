@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Rng, type WithProgress } from '@lab/tensor-core';
-import { type SampleOptions, type SamplerType, SamplingDivergedError, type TimestepSpacing, sample, samplingTimesteps } from '../diffusion/samplers';
+import { type DdimVariant, type SampleOptions, type SamplerType, SamplingDivergedError, type TimestepSpacing, sample, samplingTimesteps } from '../diffusion/samplers';
 import { featurize } from '../featurize/featurize';
 import type { Molecule } from '../molecule/molecule';
 import { type GeoDiffNetwork, createEpsModel } from '../model/geodiff-network';
@@ -7,7 +7,7 @@ import { type GeoDiffNetwork, createEpsModel } from '../model/geodiff-network';
 /** Sampler settings of {@link generateConformers}: those of {@link sample} that are not about the batch. */
 export type GenerateSamplerOptions = Pick<
   SampleOptions,
-  'sampler' | 'steps' | 'eta' | 'ddimVariant' | 'stepLr' | 'wGlobal' | 'globalStartSigma' | 'clip' | 'clipLocal' | 'clipPos'
+  'sampler' | 'steps' | 'eta' | 'stepLr' | 'wGlobal' | 'globalStartSigma' | 'clip' | 'clipLocal' | 'clipPos'
 >;
 
 /** Options of {@link generateConformers}. */
@@ -32,6 +32,11 @@ export interface GenerateConformersOptions extends GenerateSamplerOptions, WithP
    * for `'ddim'` (evenly spaced over the whole schedule: the fast mode), `'tail'` otherwise (GeoDiff's code)
    */
   spacing?: TimestepSpacing;
+  /**
+   * The `'ddim'` update (see {@link DdimVariant}). @default `'plain'`: the DDIM update itself, which is what makes
+   * 100–500 spread-out steps work; `'geodiff'` (with `spacing: 'tail'`) is the reference's `generalized` branch
+   */
+  ddimVariant?: DdimVariant;
 }
 
 /** The conformers generated for one input molecule. */
@@ -67,7 +72,8 @@ interface Job {
  * Jobs (molecule, conformer) are packed in input order into batches of at most `maxBatchAtoms` atoms; batch k draws
  * from `new Rng(seed + k)`, so a run is reproducible for the same inputs, seed and `maxBatchAtoms`. The defaults are
  * GeoDiff's `test.py` (Langevin 'ld' sampler over all 5000 steps, w_global 1, global_start_sigma 0.5, clip 1000);
- * `sampler: 'ddim', steps: 100..500` is the fast mode (timesteps spread over the whole schedule by default). Molecules need explicit hydrogens, as the network was trained
+ * `sampler: 'ddim', steps: 100..500` is the fast mode: the DDIM update (`ddimVariant: 'plain'`) over timesteps spread over
+ * the whole schedule (`spacing: 'skip'`), the defaults for `'ddim'` here. Molecules need explicit hydrogens, as the network was trained
  * on them ({@link parseSmiles} adds them).
  * @example
  * ```ts
@@ -134,6 +140,7 @@ export async function generateConformers(molecules: readonly Molecule[], options
         return await sample({
           ...samplerOptions(options),
           spacing,
+          ddimVariant: options.ddimVariant ?? 'plain',
           ...(clipLocal !== undefined ? { clipLocal } : {}),
           model,
           numAtoms: jobs.map((j) => j.atoms),
@@ -175,7 +182,7 @@ export async function generateConformers(molecules: readonly Molecule[], options
 }
 
 function samplerOptions(o: GenerateSamplerOptions): GenerateSamplerOptions {
-  const keys = ['sampler', 'eta', 'ddimVariant', 'stepLr', 'wGlobal', 'globalStartSigma', 'clip', 'clipPos'] as const;
+  const keys = ['sampler', 'eta', 'stepLr', 'wGlobal', 'globalStartSigma', 'clip', 'clipPos'] as const;
   const picked: Record<string, unknown> = {};
   for (const k of keys) if (o[k] !== undefined) picked[k] = o[k];
   return picked as GenerateSamplerOptions;
