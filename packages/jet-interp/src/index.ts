@@ -1,8 +1,28 @@
 /**
- * Public surface of this package. It is a placeholder until its issue lands: it only reports its version.
+ * `@lab/jet-interp`: jets for interpretability studies of recursive jet taggers. This layer: particles as
+ * four-momenta, readers for FastJet text events, the top-tagging HDF5 layout and EnergyFlow quark/gluon .npz files, and
+ * generalised-kT clustering (anti-kt, Cambridge/Aachen, kt) that reproduces FastJet 3.4, with the full clustering tree.
  * @packageDocumentation
  */
 import { version } from '../package.json';
 
 /** The package version, read from package.json at build time. */
 export const VERSION: string = version;
+
+export { FourMomentum } from './particles/four-momentum';
+export type { FourMomentumLike } from './particles/four-momentum';
+export { ParticleEvent, DEFAULT_ENERGY_TOLERANCE } from './particles/particle-event';
+export type { ParticleEventOptions } from './particles/particle-event';
+export { InvalidParticleError } from './particles/invalid-particle-error';
+export type { MomentumField, ParticleSource } from './particles/invalid-particle-error';
+export { MAX_RAPIDITY, azimuth, deltaR2, invariantMass, invariantMass2, pseudorapidity, rapidity, transverseMomentum2 } from './particles/kinematics';
+
+export { JET_ALGORITHMS, jetDefinition, parseJetAlgorithm, describeJetDefinition } from './cluster/jet-definition';
+export type { JetAlgorithm, JetDefinition } from './cluster/jet-definition';
+export { ClusterSequence, clusterJets, sortByPt } from './cluster/cluster-sequence';
+export type { HistoryStep } from './cluster/cluster-sequence';
+export { ClusterNode } from './cluster/cluster-node';
+export type { ClusteringHistory } from './cluster/tiled-clustering';
+
+export { parseFastJetEvents, readFastJetEvents, formatFastJetEvents } from './io/fastjet-text';
+export type { FastJetTextOptions } from './io/fastjet-text';
