@@ -32,13 +32,17 @@ describe('geodiff CLI', () => {
     const csv = join(dir, 'mols.csv');
     writeFileSync(csv, 'smiles,n_conformers\nCCO,1\nC1CC,2\nc1ccncc1,1\n');
     const out = join(dir, 'gen.sdf');
-    const r = run('sample', '-i', csv, '-n', '2x', '--sampler', 'ddim', '--steps', '20', '--seed', '3', ...MODEL, '-o', out, '--xyz', join(dir, 'gen.xyz'), '-q');
+    const r = run('sample', '-i', csv, '-n', '2x', '--sampler', 'ddim', '--steps', '20', '--seed', '3', ...MODEL, '-o', out, '--xyz', join(dir, 'gen.xyz'), '--trajectory', join(dir, 'traj.xyz'), '--trajectory-every', '10', '-q');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('skipped'); // the invalid SMILES on line 3, reported and skipped
     const { molecules } = await readSdf(readFileSync(out, 'utf8'));
     expect(molecules.length).toBe(4); // 2 x 1 for ethanol, 2 x 1 for pyridine
     expect(molecules[0]!.properties).toMatchObject({ SMILES: 'CCO', SEED: '3', SAMPLER: 'ddim', STEPS: '20', CONFORMER_INDEX: '0' });
     expect(readFileSync(join(dir, 'gen.xyz'), 'utf8').split('\n')[0]!.trim()).toBe('9');
+    // DDIM 20 steps spread over 5000 timesteps: 20 updates; frames after steps 10 and 20 for each of the 4 conformers
+    const traj = readFileSync(join(dir, 'traj.xyz'), 'utf8');
+    expect(traj.match(/STEP=/g)?.length).toBe(4 * 2);
+    expect(traj).toContain('STEP=20');
 
     const plot = join(dir, 'cov.svg');
     const e = run('eval', '-g', out, '-r', out, '-t', '0.5', '-f', 'json', '--plot', plot, '-q');

@@ -102,6 +102,8 @@ program
   .option('--max-batch-atoms <n>', 'most atoms per network call', '4000')
   .option('--refine', 'relax every conformer with MMFF94 (openchemlib), the paper\'s "GeoDiff + FF"')
   .option('--xyz <file>', 'also write a multi-frame XYZ file')
+  .option('--trajectory <file>', 'write each conformer\'s denoising trajectory as multi-frame XYZ')
+  .option('--trajectory-every <k>', 'keep every k-th step in --trajectory (the last step is always kept)', '50')
   .option('-q, --quiet', 'no progress bar')
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const sampler = String(opts['sampler']) as SamplerType;
@@ -127,9 +129,28 @@ program
         ...(opts['steps'] !== undefined ? { steps: positiveInt(String(opts['steps']), 'steps') } : {}),
         ...(opts['spacing'] !== undefined ? { spacing: spacingOption(String(opts['spacing'])) } : {}),
         ...(opts['clipLocal'] !== undefined ? { clipLocal: finite(String(opts['clipLocal']), 'clip-local') } : {}),
+        ...(opts['trajectory'] !== undefined ? { trajectory: true } : {}),
         onProgress: bar.onProgress,
       });
       bar.stop();
+      if (opts['trajectory'] !== undefined) {
+        const every = positiveInt(String(opts['trajectoryEvery']), 'trajectory-every');
+        const frames: ConformerSet[] = result.molecules.flatMap((g) =>
+          (g.trajectories ?? []).map((traj, c) => {
+            const kept = traj.map((pos, step) => ({ pos, step })).filter(({ step }) => (step + 1) % every === 0 || step === traj.length - 1);
+            return {
+              molecule: g.molecule,
+              conformers: kept.map((f) => f.pos),
+              seed,
+              sampler,
+              steps: result.settings.steps,
+              properties: { CONFORMER: c },
+              conformerProperties: kept.map((f) => ({ STEP: f.step + 1 })),
+            };
+          }),
+        );
+        await writeConformersXyz(String(opts['trajectory']), frames);
+      }
       const sets: ConformerSet[] = [];
       let mismatched = 0;
       const refineBar = opts['refine'] ? createCliProgress('MMFF94', { enabled: !quiet }) : undefined;
