@@ -56,16 +56,46 @@ export function compareWithDriver(seq: ClusterSequence, ref: DriverEvent, querie
     stats.mismatches.push(`${label}: ${h.n} particles, FastJet ${ref.n}`);
     return;
   }
+  // Beam steps with exactly equal distances are ties that each implementation breaks its own way (FastJet's order
+  // depends on its strategy): all of C/A's (d_iB = 1), and anti-kt's zero-pt particles (d_iB = 1e300). Runs of beam
+  // steps with equal distances are compared as sets; every other step must agree in order.
+  let pending: { ours: number[]; theirs: number[]; dij: number } | undefined;
+  const flush = (): void => {
+    if (pending && pending.ours.sort().join() !== pending.theirs.sort().join()) stats.mismatches.push(`${label}: different jets reach the beam at d = ${pending.dij}`);
+    pending = undefined;
+  };
   for (const [i, p1, p2, dij, maxDij] of ref.history) {
     stats.steps++;
+    if (p2 === -1 && h.parent2[i] === -1) {
+      if (!pending || pending.dij !== dij) {
+        flush();
+        pending = { ours: [], theirs: [], dij };
+      }
+      pending.ours.push(h.parent1[i]!);
+      pending.theirs.push(p1);
+      stats.maxRel.dij = Math.max(stats.maxRel.dij, rel(h.dij[i]!, dij), rel(h.maxDijSoFar[i]!, maxDij));
+      continue;
+    }
+    flush();
     if (h.parent1[i] !== p1 || h.parent2[i] !== p2) {
       stats.mismatches.push(`${label}: step ${i} merges ${h.parent1[i]}+${h.parent2[i]}, FastJet ${p1}+${p2}`);
       return;
     }
     stats.maxRel.dij = Math.max(stats.maxRel.dij, rel(h.dij[i]!, dij), rel(h.maxDijSoFar[i]!, maxDij));
   }
+  flush();
+  // runs of ≥ 2 beam steps with equal distances: exclusive jets whose stopping point falls inside one depend on the
+  // order of the tied steps
+  const tiedStops = new Set<number>();
+  for (let i = h.n; i < 2 * h.n; ) {
+    let e = i + 1;
+    if (h.parent2[i] === -1) while (e < 2 * h.n && h.parent2[e] === -1 && h.dij[e] === h.dij[i]) e++;
+    for (let stop = i + 1; stop < e; stop++) tiedStops.add(stop);
+    i = e;
+  }
   const lists: [string, ClusterNode[]][] = [['I', seq.inclusiveJets(queries.ptMin)]];
   for (const n of queries.exclusive ?? []) {
+    if (tiedStops.has(2 * h.n - n)) continue;
     lists.push([`X${n}`, seq.exclusiveJetsUpTo(n)]);
     const dm = ref.dmerge.get(n);
     if (dm) stats.maxRel.dij = Math.max(stats.maxRel.dij, rel(seq.exclusiveDmerge(n), dm[0]), rel(seq.exclusiveDmergeMax(n), dm[1]));
@@ -89,11 +119,15 @@ export function compareWithDriver(seq: ClusterSequence, ref: DriverEvent, querie
   }
 }
 
-function compareJets(ours: ClusterNode[], theirs: DriverJet[], stats: ComparisonStats, label: string): void {
-  if (ours.length !== theirs.length) {
-    stats.mismatches.push(`${label}: ${ours.length} jets, FastJet ${theirs.length}`);
+function compareJets(oursIn: ClusterNode[], theirsIn: DriverJet[], stats: ComparisonStats, label: string): void {
+  if (oursIn.length !== theirsIn.length) {
+    stats.mismatches.push(`${label}: ${oursIn.length} jets, FastJet ${theirsIn.length}`);
     return;
   }
+  // both lists are sorted by pt; jets of exactly equal pt (e.g. several with pt = 0) may come in either order
+  const ours = [...oursIn].sort((a, b) => b.pt2 - a.pt2 || a.constituents()[0]! - b.constituents()[0]!);
+  const pt2 = (j: DriverJet) => j.px * j.px + j.py * j.py;
+  const theirs = [...theirsIn].sort((a, b) => pt2(b) - pt2(a) || a.constituents[0]! - b.constituents[0]!);
   for (let i = 0; i < ours.length; i++) {
     const a = ours[i]!;
     const b = theirs[i]!;
