@@ -18,6 +18,8 @@ export interface FastJetTextOptions {
   energyTolerance?: number;
   /** Name used in error messages. @default the file's base name, or `<text>` */
   source?: string;
+  /** {@link readFastJetEvents} only: called with the number of bytes of the file read so far (for progress bars). */
+  onBytes?: (bytes: number) => void;
 }
 
 /**
@@ -130,6 +132,10 @@ export async function* readFastJetEvents(path: string, options: FastJetTextOptio
   const parser = new FastJetTextParser(options.source ?? basename(path), options.energyTolerance);
   const gzip = await isGzip(path);
   const raw = createReadStream(path);
+  if (options.onBytes) {
+    const onBytes = options.onBytes;
+    raw.on('data', () => onBytes(raw.bytesRead));
+  }
   const stream = gzip ? raw.pipe(createGunzip()) : raw;
   raw.on('error', (e) => stream.destroy(e));
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
