@@ -26,3 +26,7 @@ export type { ClusteringHistory } from './cluster/tiled-clustering';
 
 export { parseFastJetEvents, readFastJetEvents, formatFastJetEvents } from './io/fastjet-text';
 export type { FastJetTextOptions } from './io/fastjet-text';
+export { inspectTopTaggingHdf5, readTopTaggingBatches, readTopTaggingHdf5 } from './io/top-tagging-hdf5';
+export type { TopTaggingBatch, TopTaggingLayout, TopTaggingOptions } from './io/top-tagging-hdf5';
+export { PID_MASSES, quarkGluonFromArrays, readQuarkGluonNpz } from './io/quark-gluon-npz';
+export type { QuarkGluonJets, QuarkGluonOptions } from './io/quark-gluon-npz';
