@@ -33,6 +33,11 @@ export interface HistoryStep {
  * finds nearest neighbours on a rapidity–azimuth tiling (like FastJet's N2Tiled), O(N²) at worst with a small constant;
  * events of a few thousand particles take milliseconds. An empty event gives no jets.
  *
+ * Exactly equal distances are ties, broken by internal order here and by FastJet's strategy-dependent bookkeeping there:
+ * C/A's beam steps (all at d = 1, so C/A exclusive jets with fewer jets than inclusive ones are arbitrary), several
+ * zero-pt particles, exactly coincident particles. Only zero-pt particles under kt-like algorithms (p > 0), at distance
+ * 0 from everything, can then end up in different jets.
+ *
  * @example
  * ```ts
  * const event = ParticleEvent.fromRows([[100, 0, 10, 101], [90, 5, 0, 91], [-50, 0, 0, 50]]);
