@@ -8,7 +8,13 @@ import { formatG } from '../format/format-g';
 /** The sequential-recombination algorithms: anti-kt (p = −1), Cambridge/Aachen (p = 0), kt (p = 1), generalised kt (any p). */
 export type JetAlgorithm = 'antikt' | 'ca' | 'kt' | 'genkt';
 
-/** The algorithm names {@link parseJetAlgorithm} accepts for each algorithm. */
+/**
+ * The algorithm names {@link parseJetAlgorithm} accepts for each algorithm.
+ * @example
+ * ```ts
+ * JET_ALGORITHMS.ca; // ['ca', 'cambridge', 'cambridge-aachen', 'c/a', 'cam']
+ * ```
+ */
 export const JET_ALGORITHMS: Readonly<Record<JetAlgorithm, readonly string[]>> = Object.freeze({
   antikt: Object.freeze(['antikt', 'anti-kt', 'akt']),
   ca: Object.freeze(['ca', 'cambridge', 'cambridge-aachen', 'c/a', 'cam']),

@@ -7,6 +7,10 @@
 /**
  * The rapidity FastJet gives a momentum with zero transverse momentum and E = |pz| (a massless particle along the beam):
  * `±(MAX_RAPIDITY + |pz|)`, so that different such particles keep different rapidities.
+ * @example
+ * ```ts
+ * rapidity(0, 0, -2, 2) === -(MAX_RAPIDITY + 2); // true
+ * ```
  */
 export const MAX_RAPIDITY = 1e5;
 

@@ -10,6 +10,10 @@ import { azimuth, invariantMass, invariantMass2, pseudorapidity, rapidity } from
 /**
  * Default relative tolerance for E < |p|: a particle is accepted while `E ≥ |p|·(1 − tolerance)`. 1e-5 accepts massless
  * particles written with six significant digits (FastJet's example outputs reach 4.4e-6) and rejects real errors.
+ * @example
+ * ```ts
+ * ParticleEvent.fromRows([[3, 4, 0, 5 * (1 - DEFAULT_ENERGY_TOLERANCE / 2)]]); // accepted
+ * ```
  */
 export const DEFAULT_ENERGY_TOLERANCE = 1e-5;
 
