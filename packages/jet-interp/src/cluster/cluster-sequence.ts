@@ -131,12 +131,14 @@ export class ClusterSequence {
     const h = this.history;
     const dcut = ptMin * ptMin;
     const out: ClusterNode[] = [];
+    const kt = this.definition.algorithm === 'kt';
     for (let i = 2 * h.n - 1; i >= h.n; i--) {
       if (h.parent2[i] !== BEAM) continue;
-      const node = this.node(h.parent1[i]!)!;
+      const p1 = h.parent1[i]!;
+      const o = 4 * h.jetOf[p1]!;
+      const pt2 = h.jets[o]! * h.jets[o]! + h.jets[o + 1]! * h.jets[o + 1]!;
       // FastJet's kt branch selects on the beam distance, which for kt is pt² up to rounding
-      const keep = this.definition.algorithm === 'kt' ? h.dij[i]! >= dcut : node.pt2 >= dcut;
-      if (keep) out.push(node);
+      if (kt ? h.dij[i]! >= dcut : pt2 >= dcut) out.push(this.node(p1)!);
     }
     return sortByPt(out);
   }
