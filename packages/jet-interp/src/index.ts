@@ -30,3 +30,20 @@ export { inspectTopTaggingHdf5, readTopTaggingBatches, readTopTaggingHdf5 } from
 export type { TopTaggingBatch, TopTaggingLayout, TopTaggingOptions } from './io/top-tagging-hdf5';
 export { PID_MASSES, quarkGluonFromArrays, readQuarkGluonNpz } from './io/quark-gluon-npz';
 export type { QuarkGluonJets, QuarkGluonOptions } from './io/quark-gluon-npz';
+
+// jet generator (for method development; not a substitute for Pythia + Delphes)
+export { generateJets, leadingAntiKtJet } from './generator/generate-jets';
+export type { GenerateJetsOptions, GeneratedJet } from './generator/generate-jets';
+export { generateJetEvent } from './generator/generate-jet-event';
+export type { JetEventOptions, GeneratedJetEvent } from './generator/generate-jet-event';
+export { JET_KINDS, DEFAULT_JET_SOURCE_OPTIONS, jetSource, parseJetKind } from './generator/jet-source';
+export type { JetKind, WDecayAngles, JetSourceOptions, JetSource } from './generator/jet-source';
+export { runPartonShower, DEFAULT_SHOWER_OPTIONS } from './generator/parton-shower';
+export type { ShowerParton, ShowerSystem, ShowerInput, PartonShowerOptions, ShowerEmission, ShowerResult } from './generator/parton-shower';
+export { clusterHadronise, DEFAULT_HADRONISATION_OPTIONS } from './generator/cluster-hadronisation';
+export type { HadronisationOptions, HadronisationResult } from './generator/cluster-hadronisation';
+export { RunningCoupling } from './generator/running-coupling';
+export type { CouplingKind } from './generator/running-coupling';
+export { vetoAlgorithm } from './generator/sudakov-veto';
+export type { VetoChannel, VetoEmission } from './generator/sudakov-veto';
+export { PARTICLE_DATA } from './generator/particle-data';
