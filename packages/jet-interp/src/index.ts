@@ -47,3 +47,25 @@ export type { CouplingKind } from './generator/running-coupling';
 export { vetoAlgorithm } from './generator/sudakov-veto';
 export type { VetoChannel, VetoEmission } from './generator/sudakov-veto';
 export { PARTICLE_DATA } from './generator/particle-data';
+
+// Lund plane
+export { RECLUSTER_RADIUS, jetConstituents, reclusterJet } from './lund/recluster-jet';
+export type { JetInput, ReclusterOptions } from './lund/recluster-jet';
+export { lundSplitting } from './lund/lund-splitting';
+export type { LundPoint, LundSplitting } from './lund/lund-splitting';
+export { lundRoot, primaryLundDeclusterings } from './lund/primary-lund-declusterings';
+export type { LundDeclusteringOptions } from './lund/primary-lund-declusterings';
+export { lundTree } from './lund/lund-tree';
+export type { LundTreeSplitting } from './lund/lund-tree';
+export { LUND_IMAGE_DEFAULTS, LundImage, averageLundImage, lundImage } from './lund/lund-image';
+export type { LundImageOptions } from './lund/lund-image';
+
+// observables
+export { DEFAULT_JET_RADIUS, angularity, constituentMultiplicity, jetMass, jetWidth, massAngularity, ptD } from './observables/angularity';
+export type { AngularityOptions } from './observables/angularity';
+export { wtaAxis } from './observables/wta-axis';
+export type { JetAxis } from './observables/wta-axis';
+export { exclusiveKtAxes, nSubjettiness, nSubjettinessRatio, nSubjettinessUpTo, nSubjettinessWithAxes, tau21, tau32 } from './observables/n-subjettiness';
+export type { NSubjettinessOptions } from './observables/n-subjettiness';
+export { JET_OBSERVABLE_NAMES, jetObservables } from './observables/jet-observables';
+export type { JetObservables, JetObservablesOptions } from './observables/jet-observables';

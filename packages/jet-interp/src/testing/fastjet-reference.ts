@@ -1,13 +1,14 @@
 /**
- * Test and benchmark helper (not part of the public API): builds the libfastjet reference driver
- * (tools/fastjet-driver.cc) with g++ and parses its output.
+ * Test and benchmark helper (not part of the public API): builds the libfastjet reference drivers
+ * (tools/fastjet-driver.cc for clustering, tools/lund-driver.cc for Lund planes and observables) with g++ and parses the
+ * clustering driver's output.
  * @packageDocumentation
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Path of the driver's C++ source. */
@@ -16,32 +17,43 @@ export const DRIVER_SOURCE = fileURLToPath(new URL('../../tools/fastjet-driver.c
 /** A built driver, or why there is none. */
 export type DriverBuild = { ok: true; binary: string; version: string } | { ok: false; reason: string };
 
-let cached: DriverBuild | undefined;
+/** Path of the Lund-plane and observables driver's C++ source. */
+export const LUND_DRIVER_SOURCE = fileURLToPath(new URL('../../tools/lund-driver.cc', import.meta.url));
+
+const builds = new Map<string, DriverBuild>();
 
 /**
- * Compiles the driver once per source version into the temp directory (reused across runs).
+ * Compiles a libfastjet driver once per source version into the temp directory (reused across runs).
+ * @param sourcePath - the C++ source @default DRIVER_SOURCE (tools/fastjet-driver.cc)
  * @returns the binary, or the reason it cannot be built (no g++, no fastjet-config, compile error)
  */
-export function buildFastJetDriver(): DriverBuild {
-  if (cached) return cached;
+export function buildFastJetDriver(sourcePath: string = DRIVER_SOURCE): DriverBuild {
+  const hit = builds.get(sourcePath);
+  if (hit) return hit;
+  const result = compileDriver(sourcePath);
+  builds.set(sourcePath, result);
+  return result;
+}
+
+function compileDriver(sourcePath: string): DriverBuild {
   const config = spawnSync('fastjet-config', ['--cxxflags', '--libs'], { encoding: 'utf8' });
   if (config.error || config.status !== 0) {
-    return (cached = { ok: false, reason: 'fastjet-config not found (install Debian libfastjet-dev)' });
+    return { ok: false, reason: 'fastjet-config not found (install Debian libfastjet-dev)' };
   }
   const version = spawnSync('fastjet-config', ['--version'], { encoding: 'utf8' }).stdout.trim();
   const gxx = spawnSync('g++', ['--version'], { encoding: 'utf8' });
-  if (gxx.error || gxx.status !== 0) return (cached = { ok: false, reason: 'g++ not found (install Debian g++)' });
-  const source = readFileSync(DRIVER_SOURCE);
+  if (gxx.error || gxx.status !== 0) return { ok: false, reason: 'g++ not found (install Debian g++)' };
+  const source = readFileSync(sourcePath);
   const hash = createHash('sha256').update(source).update(config.stdout).update(version).digest('hex').slice(0, 16);
-  const binary = join(tmpdir(), `jet-interp-fastjet-driver-${hash}`);
+  const binary = join(tmpdir(), `jet-interp-${basename(sourcePath, '.cc')}-${hash}`);
   if (!existsSync(binary)) {
     const tmp = `${binary}.${process.pid}.tmp`;
     const flags = config.stdout.trim().split(/\s+/);
-    const cc = spawnSync('g++', ['-O2', '-std=c++11', DRIVER_SOURCE, ...flags, '-o', tmp], { encoding: 'utf8' });
-    if (cc.status !== 0) return (cached = { ok: false, reason: `g++ failed to build the FastJet driver: ${cc.stderr.trim().split('\n').slice(0, 3).join(' ')}` });
+    const cc = spawnSync('g++', ['-O2', '-std=c++11', sourcePath, ...flags, '-o', tmp], { encoding: 'utf8' });
+    if (cc.status !== 0) return { ok: false, reason: `g++ failed to build ${basename(sourcePath)}: ${cc.stderr.trim().split('\n').slice(0, 3).join(' ')}` };
     renameSync(tmp, binary);
   }
-  return (cached = { ok: true, binary, version });
+  return { ok: true, binary, version };
 }
 
 /**
