@@ -187,8 +187,10 @@ def main():
            'conformers': {'train': int(train.size), 'val': int(val.size),
                           'train_molecules': int(len(set(train.mol_index.tolist()))),
                           'val_molecules': int(len(set(val.mol_index.tolist())))}}
+    resumed_best = None
     if (args.resume or args.export_only) and os.path.exists(ckpt_path):
         state = torch.load(ckpt_path)
+        resumed_best = state['best_model']
         model.load_state_dict(state['best_model'] if args.export_only else state['model'])
         if not args.export_only:
             opt.load_state_dict(state['opt'])
@@ -203,7 +205,7 @@ def main():
     print(f'{train.size} train conformers, {val.size} val; {sum(p.numel() for p in model.parameters())} parameters')
     t0 = time.time() - log['minutes'] * 60
     it = log['iterations']
-    best_state = None
+    best_state = resumed_best  # --resume keeps the best weights so far unless a later validation beats them
     done = False
     while not done:
         for ids in batches_by_atoms(train, rng, args.batch_atoms):

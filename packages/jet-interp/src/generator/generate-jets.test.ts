@@ -1,36 +1,8 @@
 import { InvalidArgumentError, rocAuc, type ProgressEvent } from '@lab/tensor-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ClusterSequence } from '../cluster/cluster-sequence';
-import { jetDefinition } from '../cluster/jet-definition';
-import type { ParticleEvent } from '../particles/particle-event';
+import { tau21 as tau21Of } from '../observables/n-subjettiness';
 import { generateJets, type GeneratedJet } from './generate-jets';
 import { PARTICLE_DATA } from './particle-data';
-
-/**
- * Minimal N-subjettiness for this test only: τ_N = Σ_i pt_i min_k ΔR(i, k) / (Σ_i pt_i · R), β = 1, with the axes of the
- * exclusive-kt clustering of the constituents into N subjets (FastJet contrib's ExclusiveJetAxes with the largest R).
- * The package's own observable will replace it.
- */
-function tauN(constituents: ParticleEvent, n: number, radius = 0.8): number {
-  const seq = new ClusterSequence(constituents, jetDefinition('kt', 1000));
-  const axes = seq.exclusiveJetsUpTo(n).map((a) => ({ y: a.rapidity, phi: a.phi }));
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < constituents.size; i++) {
-    const pt = constituents.pt(i);
-    const y = constituents.rapidity(i);
-    const phi = constituents.phi(i);
-    let best = Number.POSITIVE_INFINITY;
-    for (const a of axes) {
-      let dphi = Math.abs(phi - a.phi);
-      if (dphi > Math.PI) dphi = 2 * Math.PI - dphi;
-      best = Math.min(best, Math.hypot(y - a.y, dphi));
-    }
-    num += pt * best;
-    den += pt * radius;
-  }
-  return num / den;
-}
 
 /** Centre of the fullest bin of a histogram on [lo, hi) with the given bin width. */
 function histogramMode(values: readonly number[], lo: number, hi: number, width: number): number {
@@ -93,7 +65,7 @@ describe('generateJets physics (seeded samples)', () => {
   it('τ21 (β = 1, exclusive-kt axes) separates W jets from QCD jets', () => {
     const qcd = [...quark.slice(0, 150), ...gluon.slice(0, 150)];
     const sig = w.slice(0, 300);
-    const tau21 = (j: GeneratedJet): number => tauN(j.constituents, 2) / tauN(j.constituents, 1);
+    const tau21 = (j: GeneratedJet): number => tau21Of(j.constituents);
     // W jets have a lower τ21: score with −τ21
     const scores = [...sig, ...qcd].map((j) => -tau21(j));
     const labels = [...sig.map(() => 1), ...qcd.map(() => 0)];
