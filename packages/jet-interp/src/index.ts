@@ -69,3 +69,16 @@ export { exclusiveKtAxes, nSubjettiness, nSubjettinessRatio, nSubjettinessUpTo, 
 export type { NSubjettinessOptions } from './observables/n-subjettiness';
 export { JET_OBSERVABLE_NAMES, jetObservables } from './observables/jet-observables';
 export type { JetObservables, JetObservablesOptions } from './observables/jet-observables';
+
+// RecNN (QCD-aware recursive neural network)
+export { buildJetTree, parseTreeAlgorithm } from './recnn/jet-tree';
+export type { JetTree, JetTreeOptions, TreeAlgorithm } from './recnn/jet-tree';
+export { RECNN_FEATURES, RECNN_FEATURE_COUNT, momentumFeatures, nodeFeatures } from './recnn/node-features';
+export { RobustScaler } from './recnn/robust-scaler';
+export type { RobustScalerJson, RobustScalerFitOptions } from './recnn/robust-scaler';
+export { RECNN_SPLITS, splitJets, recnnTrainingData, writeRecnnTrainingData } from './recnn/training-data';
+export type { RecnnTrainingData, RecnnTrainingDataOptions, RecnnTrainingMeta } from './recnn/training-data';
+export { parseRecnnConfig } from './recnn/recnn-config';
+export type { RecnnConfig, RecnnVariant } from './recnn/recnn-config';
+export { RecnnModel, loadRecnn } from './recnn/recnn-model';
+export type { LoadRecnnOptions, RecnnRunOptions, RecnnResult, RecnnGoldenReport } from './recnn/recnn-model';

@@ -1,0 +1,190 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ChecksumMismatchError, DataFormatError, InvalidArgumentError, ModelNotFoundError, Tensor, checkGolden, packageDir, type ModelManifest } from '@lab/tensor-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateJets } from '../generator/generate-jets';
+import { FourMomentum } from '../particles/four-momentum';
+import { ParticleEvent } from '../particles/particle-event';
+import { buildJetTree, type JetTree } from './jet-tree';
+import { nodeFeatures } from './node-features';
+import { loadRecnn, type RecnnModel } from './recnn-model';
+
+const FIXTURES = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
+// The committed fixtures (H = 16, trained for 2 epochs on 120 generated jets); RECNN_MODEL_DIR adds another export of
+// training/jets/train_recnn.py (e.g. a full-size model) to the same tests.
+const dirs = ['recnn-simple', 'recnn-gated'].map((d) => join(FIXTURES, d));
+if (process.env['RECNN_MODEL_DIR']) dirs.push(process.env['RECNN_MODEL_DIR']);
+
+const jets = [...generateJets('w', 6, { seed: 21 }), ...generateJets('gluon', 6, { seed: 22 })].map((j) => j.constituents);
+
+/** Largest |a − b| relative to 1 + |b|. */
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!) / (1 + Math.abs(b[i]!)));
+  return m;
+}
+
+describe.each(dirs)('RecNN model %s', (dir) => {
+  let model: RecnnModel;
+  beforeAll(async () => {
+    model = await loadRecnn(dir);
+  });
+  afterAll(async () => {
+    await model?.dispose();
+  });
+
+  it('each graph reproduces its PyTorch golden outputs', async () => {
+    for (const [session, rel] of [[model.embedSession, 'embed/model.json'], [model.cellSession, 'model.json'], [model.headSession, 'head/model.json']] as const) {
+      const manifest = (session as { manifest?: ModelManifest }).manifest!;
+      const report = await checkGolden(session, manifest, join(dir, rel));
+      expect(report.ok, `${rel}: ${JSON.stringify(report.outputs)}`).toBe(true);
+    }
+  });
+
+  it('reproduces PyTorch end to end within 1e-4: probabilities, jet embeddings and node embeddings from the constituents', async () => {
+    const report = await model.checkGolden();
+    console.log(`${dir}: golden ${JSON.stringify(report)}`);
+    expect(report.jets).toBeGreaterThan(0);
+    expect(report.ok).toBe(true);
+    expect(report.atol).toBeLessThanOrEqual(1e-4);
+    for (const name of ['probability', 'embedding', 'node_embedding']) expect(report.maxAbsDiff[name], name).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('the level-batched run equals a node-by-node recursion through the three graphs', async () => {
+    const tree = model.tree(jets[7]!);
+    const H = model.embeddingSize;
+    const x = model.scaler.transformToFloat32(nodeFeatures(tree));
+    const u = (await model.embedSession.run({ x: new Tensor('float32', x, [tree.size, 7]) }))['u']!.data as Float32Array;
+    const h = new Array<Float32Array>(tree.size);
+    const visit = async (k: number): Promise<Float32Array> => {
+      const own = u.slice(k * H, k * H + H);
+      if (tree.left[k]! < 0) return (h[k] = own);
+      const hl = await visit(tree.left[k]!);
+      const hr = await visit(tree.right[k]!);
+      const out = await model.cellSession.run({ h_left: new Tensor('float32', hl, [1, H]), h_right: new Tensor('float32', hr, [1, H]), u: new Tensor('float32', own, [1, H]) });
+      return (h[k] = out['h']!.data as Float32Array);
+    };
+    const root = await visit(tree.root);
+    const r = await model.embedTrees([tree], { nodeEmbeddings: true });
+    expect(maxRelDiff(r.embeddings, root)).toBeLessThanOrEqual(1e-5);
+    const flat = new Float32Array(tree.size * H);
+    h.forEach((v, k) => flat.set(v, k * H));
+    expect(maxRelDiff(r.nodeEmbeddings![0]!, flat)).toBeLessThanOrEqual(1e-5);
+    const head = await model.headSession.run({ h_jet: new Tensor('float32', root, [1, H]) });
+    expect(r.probabilities[0]).toBeCloseTo((head['probability']!.data as Float32Array)[0]!, 6);
+  });
+
+  it('a jet with one constituent: h_J is that particle\'s node embedding u, with no recursion', async () => {
+    const single = [FourMomentum.fromPtYPhiM(550, 0.3, 1.2, 0.14)];
+    const r = await model.embedJets([single], { nodeEmbeddings: true });
+    const tree = buildJetTree(single, { algorithm: model.config.algorithm });
+    const x = model.scaler.transformToFloat32(nodeFeatures(tree));
+    const u = (await model.embedSession.run({ x: new Tensor('float32', x, [1, 7]) }))['u']!.data as Float32Array;
+    expect(Array.from(r.embeddings)).toEqual(Array.from(u));
+    expect(Array.from(r.nodeEmbeddings![0]!)).toEqual(Array.from(u));
+    expect(r.trees[0]!.size).toBe(1);
+    expect(r.probabilities[0]).toBeGreaterThan(0);
+    expect(r.probabilities[0]).toBeLessThan(1);
+    expect(r.logits[0]).toBeCloseTo(Math.log(r.probabilities[0]! / (1 - r.probabilities[0]!)), 4);
+  });
+
+  it('does not depend on the order of the constituents', async () => {
+    const a = await model.embedJets(jets.slice(0, 4));
+    const reversed = jets.slice(0, 4).map((jet) => jet.select(Array.from({ length: jet.size }, (_, i) => jet.size - 1 - i)));
+    const b = await model.embedJets(reversed);
+    expect(Array.from(b.probabilities)).toEqual(Array.from(a.probabilities));
+    expect(Array.from(b.embeddings)).toEqual(Array.from(a.embeddings));
+  });
+
+  it('many jets in one batch equal one jet at a time', async () => {
+    const all = await model.embedJets(jets, { nodeEmbeddings: true });
+    const progress: number[] = [];
+    const oneByOne = await model.embedJets(jets, { maxBatchNodes: 1, nodeEmbeddings: true, onProgress: (e) => progress.push(e.completed) });
+    expect(progress.at(-1)).toBe(jets.length);
+    expect(all.jets).toBe(jets.length);
+    expect(all.embeddings.length).toBe(jets.length * model.embeddingSize);
+    expect(maxRelDiff(oneByOne.probabilities, all.probabilities)).toBeLessThanOrEqual(1e-5);
+    expect(maxRelDiff(oneByOne.embeddings, all.embeddings)).toBeLessThanOrEqual(1e-5);
+    all.nodeEmbeddings!.forEach((e, j) => {
+      expect(e.length).toBe(all.trees[j]!.size * model.embeddingSize);
+      expect(maxRelDiff(oneByOne.nodeEmbeddings![j]!, e)).toBeLessThanOrEqual(1e-5);
+      // the root's node embedding is the jet embedding
+      const H = model.embeddingSize;
+      const root = all.trees[j]!.root;
+      expect(Array.from(e.subarray(root * H, root * H + H))).toEqual(Array.from(all.embeddings.subarray(j * H, j * H + H)));
+    });
+    expect(Array.from(await model.classify(jets))).toEqual(Array.from(all.probabilities));
+  });
+
+  it('rejects bad inputs with typed errors', async () => {
+    await expect(model.embedJets([jets[0]!, new ParticleEvent(new Float64Array(0))])).rejects.toThrow(/jet 1: The jet has no constituents/);
+    await expect(model.embedJets([jets[0]!], { maxBatchNodes: 0 })).rejects.toThrow(InvalidArgumentError);
+    const other: JetTree = buildJetTree(jets[0]!, { algorithm: model.config.algorithm === 'kt' ? 'ca' : 'kt' });
+    await expect(model.embedTrees([other])).rejects.toThrow(/trained on/);
+    const empty = await model.embedJets([]);
+    expect(empty.jets).toBe(0);
+    expect(empty.probabilities.length).toBe(0);
+  });
+});
+
+describe('loadRecnn errors', () => {
+  const src = join(FIXTURES, 'recnn-simple');
+  const copy = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'recnn-bad-'));
+    cpSync(src, d, { recursive: true });
+    return d;
+  };
+  const edit = (file: string, f: (v: Record<string, unknown>) => void) => {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    f(v);
+    writeFileSync(file, JSON.stringify(v));
+  };
+
+  it('names what is missing or wrong', async () => {
+    await expect(loadRecnn(join(tmpdir(), 'no-such-recnn'))).rejects.toThrow(ModelNotFoundError);
+    const a = copy();
+    const onnx = join(a, 'embed', 'model.onnx');
+    const bytes = readFileSync(onnx);
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
+    writeFileSync(onnx, bytes);
+    await expect(loadRecnn(a)).rejects.toThrow(ChecksumMismatchError);
+    const b = copy();
+    edit(join(b, 'recnn.json'), (v) => (v['variant'] = 'lstm'));
+    await expect(loadRecnn(b)).rejects.toThrow(/"variant" must be "simple" or "gated"/);
+    const c = copy();
+    edit(join(c, 'recnn.json'), (v) => (v['features'] = ['pt', 'eta', 'phi']));
+    await expect(loadRecnn(c)).rejects.toThrow(DataFormatError);
+    const d = copy();
+    edit(join(d, 'recnn.json'), (v) => (v['embeddingSize'] = 70));
+    await expect(loadRecnn(d)).rejects.toThrow(/columns, but recnn.json says 70/);
+    const e = copy();
+    edit(join(e, 'scaler.json'), (v) => (v['scale'] = [1, 1, 0, 1, 1, 1, 1]));
+    await expect(loadRecnn(e)).rejects.toThrow(/must not contain 0/);
+    const f = copy();
+    edit(join(f, 'recnn.json'), (v) => (v['graphs'] = { embed: 'head/model.json', cell: 'model.json', head: 'head/model.json' }));
+    await expect(loadRecnn(f)).rejects.toThrow(/lacks x, u/);
+    const g = copy();
+    writeFileSync(join(g, 'recnn.json'), '{ not json');
+    await expect(loadRecnn(g)).rejects.toThrow(DataFormatError);
+  });
+});
+
+// The trained default models (models/recnn-*), once shipped.
+const modelsDir = join(packageDir(import.meta.url), 'models');
+const shipped = existsSync(modelsDir) ? readdirSync(modelsDir).filter((d) => d.startsWith('recnn-') && existsSync(join(modelsDir, d, 'recnn.json'))) : [];
+if (shipped.length === 0) console.warn(`[skip] shipped RecNN golden tests: no recnn-* models under ${modelsDir}`);
+describe.skipIf(shipped.length === 0)('shipped RecNN models', () => {
+  it.each(shipped)('%s reproduces its PyTorch golden outputs end to end', async (name) => {
+    const model = await loadRecnn(join(modelsDir, name));
+    try {
+      const report = await model.checkGolden();
+      expect(report.ok, JSON.stringify(report)).toBe(true);
+      expect(model.config.metrics['testAuc']).toBeTypeOf('number');
+    } finally {
+      await model.dispose();
+    }
+  });
+});
