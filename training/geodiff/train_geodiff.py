@@ -171,7 +171,12 @@ def main():
     p.add_argument('--seed', type=int, default=2021)
     p.add_argument('--version', default='0.1.0')
     p.add_argument('--resume', action='store_true')
+    p.add_argument('--anneal', action='store_true',
+                   help='decay the learning rate linearly from --lr to 5%% of it over the minutes left (with --resume: '
+                        'a final annealing phase; the samples of a constant-rate run vary a lot between checkpoints)')
     p.add_argument('--export-only', action='store_true')
+    p.add_argument('--export-weights', choices=['best', 'latest'], default='best',
+                   help="with --export-only: the checkpoint's best-validation-loss weights or its latest ones")
     args = p.parse_args()
     torch.set_num_threads(int(os.environ.get('TORCH_THREADS', '2')))
     torch.manual_seed(args.seed)
@@ -191,7 +196,7 @@ def main():
     if (args.resume or args.export_only) and os.path.exists(ckpt_path):
         state = torch.load(ckpt_path)
         resumed_best = state['best_model']
-        model.load_state_dict(state['best_model'] if args.export_only else state['model'])
+        model.load_state_dict(state['best_model'] if args.export_only and args.export_weights == 'best' else state['model'])
         if not args.export_only:
             opt.load_state_dict(state['opt'])
         log = state['log']
@@ -205,10 +210,17 @@ def main():
     print(f'{train.size} train conformers, {val.size} val; {sum(p.numel() for p in model.parameters())} parameters')
     t0 = time.time() - log['minutes'] * 60
     it = log['iterations']
+    anneal_from = log['minutes']
+    if args.anneal:
+        log.setdefault('anneal', []).append({'from_minutes': anneal_from, 'to_minutes': args.minutes, 'lr': args.lr})
     best_state = resumed_best  # --resume keeps the best weights so far unless a later validation beats them
     done = False
     while not done:
         for ids in batches_by_atoms(train, rng, args.batch_atoms):
+            if args.anneal:
+                frac = min(1.0, ((time.time() - t0) / 60 - anneal_from) / max(args.minutes - anneal_from, 1e-6))
+                for group in opt.param_groups:
+                    group['lr'] = args.lr * (1.0 - 0.95 * frac)
             loss, lg, ll = diffusion_loss(model, train.batch(ids), alphas, args.timesteps)
             opt.zero_grad()
             loss.backward()
@@ -220,7 +232,8 @@ def main():
             minutes = (time.time() - t0) / 60
             if it % args.val_every == 0 or minutes > args.minutes or it >= args.max_iters:
                 v = evaluate(model, val, alphas, args.timesteps, args.batch_atoms)
-                sched.step(v)
+                if not args.anneal:
+                    sched.step(v)
                 log['history'].append({'it': it, 'val_loss': v, 'train_loss': loss.item(), 'lr': opt.param_groups[0]['lr'],
                                        'minutes': round(minutes, 2)})
                 if log['best_val'] is None or v < log['best_val']:
