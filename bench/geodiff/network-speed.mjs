@@ -101,6 +101,8 @@ async function run(sampler, steps) {
   console.log(`${sampler} ${steps} steps: ${row.wall_s.toFixed(1)} s wall, network ${row.network_s.toFixed(1)} s, overhead ${(100 * row.overhead_fraction).toFixed(2)}% of network time`);
   return row;
 }
+// warm-up (first-call allocations of both sessions), not reported
+await generateConformers([mol], { network, numConfs: NUM_CONFS, sampler: 'ddim', steps: 20, seed: 1 });
 const runs = [];
 runs.push(await run('ddim', 100));
 if (!QUICK) {
