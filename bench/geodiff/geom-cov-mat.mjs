@@ -7,7 +7,7 @@
 //
 // Rows: our shipped model with DDIM (fast mode) with and without MMFF94 refinement, and RDKit ETKDG; then, on the first
 // few QM9 molecules, our model with the full 5000-step Langevin sampler against DDIM 500 and 100 steps.
-// Usage: node bench/geodiff/geom-cov-mat.mjs [--quick]  (needs `npm run build`, ../shared/data/geom-test-smiles and
+// Usage: node bench/geodiff/geom-cov-mat.mjs [--quick] [--no-ld]  (needs `npm run build`, ../shared/data/geom-test-smiles and
 // Debian python3-rdkit). Writes bench/results/geodiff-geom-cov-mat.{json,md} and the COV curves as SVG.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const PYTHON = process.env.LAB_PYTHON ?? '/usr/bin/python3';
 const QUICK = process.argv.includes('--quick');
+const NO_LD = process.argv.includes('--no-ld'); // skip the 5000-step Langevin rows (about 15 min on 2 cores)
 const GEOM = sharedDataPath(['geom-test-smiles']);
 const CACHE = join(ROOT, 'training', 'geodiff', 'data', 'bench');
 const DDIM_STEPS = 100;
@@ -111,7 +112,7 @@ for (const set of SETS) {
   const etkdg = await evaluateConformers(await readMolecules(base.file), references, { threshold: set.threshold });
   rows.push({ method: 'RDKit ETKDG', report: etkdg, msPerConformer: 1000 * base.meta.seconds_per_conformer, conformers: base.meta.conformers, molecules: base.meta.molecules });
   rows.push(...(await ours(set, groups, references, { sampler: 'ddim', steps: DDIM_STEPS, refine: true }, `DDIM ${DDIM_STEPS}`)));
-  if (set.name === 'qm9') {
+  if (set.name === 'qm9' && !NO_LD) {
     const few = QUICK ? 2 : 4;
     for (const [sampler, steps] of [['ld', 5000], ['ddim', 500], ['ddim', 100]]) {
       rows.push(...(await ours(set, groups, references, { sampler, steps }, `${sampler} ${steps} (first ${few})`, few)));

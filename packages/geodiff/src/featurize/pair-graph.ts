@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@lab/tensor-core';
 import { DEFAULT_CUTOFF, RADIUS_EDGE_TYPE } from './edge-types';
 import type { MoleculeGraph } from './featurize';
-import type { RadiusEdgesOptions } from './radius-edges';
+import { type RadiusEdgesOptions, forEachRadiusEdge } from './radius-edges';
 
 /**
  * A molecule's edges as unordered atom pairs, the form the exported network reads: GeoDiff's edges come in both
@@ -90,25 +90,12 @@ export function radiusPairs(coords: ArrayLike<number>, graph: MoleculeGraph, cut
   if (coords.length !== 3 * n) throw new InvalidArgumentError('coords', `coords must hold 3 values for each of the ${n} atoms; got ${coords.length}.`);
   if (!(Number.isFinite(cutoff) && cutoff > 0)) throw new InvalidArgumentError('cutoff', `cutoff must be a positive number of Å, got ${cutoff}.`);
   const maxNeighbours = options.maxNumNeighbors ?? 32;
-  const take = maxNeighbours + 1;
-  const r2 = cutoff * cutoff;
   const local = localTypeMatrix(graph);
   // edge[j * n + i] = 1 when the directed radius edge j -> i exists
   const edge = new Uint8Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const xi = coords[3 * i]!;
-    const yi = coords[3 * i + 1]!;
-    const zi = coords[3 * i + 2]!;
-    let found = 0;
-    for (let j = 0; j < n && found < take; j++) {
-      const dx = coords[3 * j]! - xi;
-      const dy = coords[3 * j + 1]! - yi;
-      const dz = coords[3 * j + 2]! - zi;
-      if (dx * dx + dy * dy + dz * dz >= r2) continue;
-      found++;
-      if (j !== i) edge[j * n + i] = 1;
-    }
-  }
+  forEachRadiusEdge(coords, n, cutoff, maxNeighbours, (j, i) => {
+    edge[j * n + i] = 1;
+  });
   let P = 0;
   for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (local[a * n + b]! >= 0 || edge[a * n + b] || edge[b * n + a]) P++;
   const pairs = new Int32Array(2 * P);

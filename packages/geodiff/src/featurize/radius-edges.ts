@@ -82,28 +82,14 @@ export function radiusEdges(coords: ArrayLike<number>, existing: TypedEdges, cut
     typeOf.set(key, existing.edgeType[e]!);
   }
 
-  const r2 = cutoff * cutoff;
-  const take = maxNeighbours + 1; // the centre atom counts among the candidates, then is dropped
   let numRadiusEdges = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = coords[3 * i]!;
-    const yi = coords[3 * i + 1]!;
-    const zi = coords[3 * i + 2]!;
-    let found = 0;
-    for (let j = 0; j < n && found < take; j++) {
-      const dx = coords[3 * j]! - xi;
-      const dy = coords[3 * j + 1]! - yi;
-      const dz = coords[3 * j + 2]! - zi;
-      if (dx * dx + dy * dy + dz * dz >= r2) continue;
-      found++;
-      if (j === i) continue;
-      const key = j * n + i;
-      if (!typeOf.has(key)) {
-        typeOf.set(key, RADIUS_EDGE_TYPE);
-        numRadiusEdges++;
-      }
+  forEachRadiusEdge(coords, n, cutoff, maxNeighbours, (j, i) => {
+    const key = j * n + i;
+    if (!typeOf.has(key)) {
+      typeOf.set(key, RADIUS_EDGE_TYPE);
+      numRadiusEdges++;
     }
-  }
+  });
 
   const keys = [...typeOf.keys()].sort((a, b) => a - b);
   const numEdges = keys.length;
@@ -115,4 +101,29 @@ export function radiusEdges(coords: ArrayLike<number>, existing: TypedEdges, cut
     edgeType[e] = typeOf.get(key)!;
   });
   return { edgeIndex, edgeType, numEdges, numRadiusEdges };
+}
+
+/**
+ * Calls `visit(j, i)` for every directed radius edge j → i of torch_cluster's `radius_graph` (CUDA order): for each
+ * centre atom i, the first `maxNeighbours + 1` atoms in index order closer than `cutoff` (i itself among them, then
+ * dropped).
+ * @internal
+ */
+export function forEachRadiusEdge(coords: ArrayLike<number>, n: number, cutoff: number, maxNeighbours: number, visit: (j: number, i: number) => void): void {
+  const r2 = cutoff * cutoff;
+  const take = maxNeighbours + 1; // the centre atom counts among the candidates, then is dropped
+  for (let i = 0; i < n; i++) {
+    const xi = coords[3 * i]!;
+    const yi = coords[3 * i + 1]!;
+    const zi = coords[3 * i + 2]!;
+    let found = 0;
+    for (let j = 0; j < n && found < take; j++) {
+      const dx = coords[3 * j]! - xi;
+      const dy = coords[3 * j + 1]! - yi;
+      const dz = coords[3 * j + 2]! - zi;
+      if (dx * dx + dy * dy + dz * dz >= r2) continue;
+      found++;
+      if (j !== i) visit(j, i);
+    }
+  }
 }

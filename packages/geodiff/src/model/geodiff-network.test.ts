@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tensor, checkGolden, ndarrayToTensor, readNpz } from '@lab/tensor-core';
 import { featurize } from '../featurize/featurize';
 import { radiusEdges } from '../featurize/radius-edges';
+import { moveRigidly, rotationFromQuaternion } from '../eval/test-molecules';
 import { parseSmiles } from '../molecule/parse-smiles';
 import { type GeoDiffNetwork, createEpsModel, defaultModelDir, loadGeoDiffNetwork } from './geodiff-network';
 
@@ -20,23 +21,9 @@ afterAll(async () => {
   await network?.dispose();
 });
 
-/** A proper rotation from a (non-zero) quaternion. */
-function rotation(q: readonly [number, number, number, number]): number[] {
-  const n = Math.hypot(...q);
-  const [w, x, y, z] = q.map((v) => v / n) as [number, number, number, number];
-  return [
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
-  ];
-}
-
+/** `R p + t` as float32 (the network's input type). */
 function transform(pos: ArrayLike<number>, R: number[], t: readonly number[] = [0, 0, 0]): Float32Array {
-  const out = new Float32Array(pos.length);
-  for (let a = 0; a < pos.length; a += 3) {
-    for (let r = 0; r < 3; r++) out[a + r] = R[3 * r]! * pos[a]! + R[3 * r + 1]! * pos[a + 1]! + R[3 * r + 2]! * pos[a + 2]! + t[r]!;
-  }
-  return out;
+  return Float32Array.from(moveRigidly(pos, R, t));
 }
 
 function maxAbs(a: ArrayLike<number>): number {
@@ -75,7 +62,7 @@ describe('GeoDiff network through onnxruntime-node', () => {
     const shift = fc.double({ min: -20, max: 20, noNaN: true });
     await fc.assert(
       fc.asyncProperty(fc.tuple(q, q, q, q).filter((v) => Math.hypot(...v) > 0.1), fc.tuple(shift, shift, shift), async (quat, t) => {
-        const R = rotation(quat);
+        const R = rotationFromQuaternion(quat);
         const moved = await network.session.run({ ...golden, pos: new Tensor('float32', transform(pos, R, t), [pos.length / 3, 3]) });
         for (const name of ['eps_local', 'eps_global']) {
           const expected = transform(base[name]!.data as Float32Array, R);
