@@ -24,16 +24,9 @@ export interface EvaluateConformersOptions extends CovThresholdOptions, AtomMapO
 }
 
 /** One evaluated molecule of a {@link CovMatReport}. COV in %, MAT in Å. */
-export interface CovMatRow {
+export interface CovMatRow extends Pick<MoleculeCovMat, 'num_references' | 'num_generated' | 'cov_r' | 'mat_r' | 'cov_p' | 'mat_p'> {
   /** The molecule's key (canonical SMILES without hydrogens and stereo by default). */
   key: string;
-  num_references: number;
-  /** Generated conformers evaluated (after `ratio` truncation). */
-  num_generated: number;
-  cov_r: number;
-  mat_r: number;
-  cov_p: number;
-  mat_p: number;
   /** Indices of the molecule's reference conformers in the input list. */
   reference_indices: number[];
   /** Indices of the evaluated generated conformers in the input list. */

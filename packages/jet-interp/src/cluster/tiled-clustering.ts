@@ -388,35 +388,27 @@ function cellBounds(s: State, j: number): void {
   const ip = t - ir * s.nPhi;
   const br = s.boundRap;
   const bp = s.boundPhi;
-  br[SPAN] = 0;
-  bp[SPAN] = 0;
-  if (s.nRap > 1) {
-    const y = s.rap[j]!;
-    const lo = s.rapMin + ir * s.rapSize;
-    const below = y - lo - EDGE_MARGIN;
-    const above = lo + s.rapSize - y - EDGE_MARGIN;
-    for (let d = 1; d <= SPAN; d++) {
-      const dl = below + (d - 1) * s.rapSize;
-      const du = above + (d - 1) * s.rapSize;
-      br[SPAN - d] = dl > 0 ? dl * dl : 0;
-      br[SPAN + d] = du > 0 ? du * du : 0;
-    }
-  } else {
-    for (let d = 1; d <= SPAN; d++) br[SPAN - d] = br[SPAN + d] = 0;
+  axisBounds(br, s.nRap > 1, s.rap[j]!, s.rapMin + ir * s.rapSize, s.rapSize);
+  axisBounds(bp, s.nPhi >= WIDTH, s.phi[j]!, ip * s.phiSize, s.phiSize);
+}
+
+/**
+ * One axis of {@link cellBounds}: out[SPAN ± d] = the squared distance from x to the edge of the cell d away on that
+ * side (0 when x is within EDGE_MARGIN of it), given its own cell [lo, lo + size); all 0 when the axis is not tiled.
+ */
+function axisBounds(out: Float64Array, tiled: boolean, x: number, lo: number, size: number): void {
+  out[SPAN] = 0;
+  if (!tiled) {
+    for (let d = 1; d <= SPAN; d++) out[SPAN - d] = out[SPAN + d] = 0;
+    return;
   }
-  if (s.nPhi >= WIDTH) {
-    const ph = s.phi[j]!;
-    const lo = ip * s.phiSize;
-    const below = ph - lo - EDGE_MARGIN;
-    const above = lo + s.phiSize - ph - EDGE_MARGIN;
-    for (let d = 1; d <= SPAN; d++) {
-      const dl = below + (d - 1) * s.phiSize;
-      const du = above + (d - 1) * s.phiSize;
-      bp[SPAN - d] = dl > 0 ? dl * dl : 0;
-      bp[SPAN + d] = du > 0 ? du * du : 0;
-    }
-  } else {
-    for (let d = 1; d <= SPAN; d++) bp[SPAN - d] = bp[SPAN + d] = 0;
+  const below = x - lo - EDGE_MARGIN;
+  const above = lo + size - x - EDGE_MARGIN;
+  for (let d = 1; d <= SPAN; d++) {
+    const dl = below + (d - 1) * size;
+    const du = above + (d - 1) * size;
+    out[SPAN - d] = dl > 0 ? dl * dl : 0;
+    out[SPAN + d] = du > 0 ? du * du : 0;
   }
 }
 
