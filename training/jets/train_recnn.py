@@ -23,13 +23,15 @@ and TypeScript drives the level loop exactly like `RecNN.embed_batch` here: one 
 jets, one cell call per depth (deepest first), one head call. Each graph has its own golden files; `golden-jets.npz`
 holds the constituents of some test jets with PyTorch's probabilities, jet embeddings h_J and node embeddings, which
 the TypeScript golden test reproduces end to end (trees, features, scaler, level loop) within recnn.json's tolerances.
-Also written: recnn.json (variant, embedding size, algorithm, features, metrics) and scaler.json.
+Also written: recnn.json (variant, embedding size, algorithm, features, metrics), scaler.json, and weights.npz (the
+parameters under their PyTorch names, float32, sha256 in recnn.json) for TypeScript's exact gradients (saliency).
 
 Environment: TORCH_THREADS (default 1).
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -240,6 +242,11 @@ def export(model: RecNN, data: TreeArrays, npz, meta: dict, out_dir: str, args, 
     else:
         print("no constituents in the arrays: golden-jets.npz not written (write the arrays without --no-constituents)")
         golden_entry = None
+    # the raw parameters (PyTorch names, float32): what TypeScript's exact backpropagation (saliency) reads
+    weights = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in model.state_dict().items()}
+    np.savez(os.path.join(out_dir, "weights.npz"), **weights)
+    with open(os.path.join(out_dir, "weights.npz"), "rb") as f:
+        weights_sha = hashlib.sha256(f.read()).hexdigest()
     with open(os.path.join(out_dir, "scaler.json"), "w", encoding="utf-8") as f:
         json.dump(meta["scaler"], f, indent=2)
         f.write("\n")
@@ -257,6 +264,7 @@ def export(model: RecNN, data: TreeArrays, npz, meta: dict, out_dir: str, args, 
         "background": meta.get("background", "background"),
         "graphs": {"embed": "embed/model.json", "cell": "model.json", "head": "head/model.json"},
         "scaler": "scaler.json",
+        "weights": {"file": "weights.npz", "sha256": weights_sha},
         **({"golden": golden_entry} if golden_entry else {}),
         "metrics": metrics,
         "training": training,

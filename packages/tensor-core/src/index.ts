@@ -54,4 +54,6 @@ export { throttleProgress, stagedProgress } from './progress/progress';
 export type { ProgressEvent, ProgressCallback, WithProgress } from './progress/progress';
 
 export { minimizeLbfgs } from './optim/lbfgs';
+export { MLP_ACTIVATIONS, Mlp, AdamState, trainMlp } from './nn/mlp';
+export type { MlpActivation, MlpSpec, MlpJson, TrainMlpOptions, MlpEpoch, TrainMlpResult } from './nn/mlp';
 export type { LbfgsOptions, LbfgsResult, LbfgsIterationInfo } from './optim/lbfgs';

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { InvalidArgumentError, Rng, type WithProgress } from '@lab/tensor-core';
 import { generateJets, leadingAntiKtJet } from '../generator/generate-jets';
-import { parseJetKind, type JetKind } from '../generator/jet-source';
+import { JET_KINDS, parseJetKind, type JetKind } from '../generator/jet-source';
 import { readFastJetEvents } from '../io/fastjet-text';
 import { readQuarkGluonNpz } from '../io/quark-gluon-npz';
 import { readTopTaggingHdf5 } from '../io/top-tagging-hdf5';
@@ -17,10 +17,38 @@ export const TRAIN_DATA_DEFAULT_JETS = 1000;
 
 /** Where the jets of {@link trainDataCommand} come from: exactly one source. */
 export type TrainDataSource =
-  | { kind: 'generator'; kinds: readonly [JetKind, JetKind]; jets?: number; seed?: number }
+  | { kind: 'generator'; kinds: readonly [TrainDataKind, TrainDataKind]; jets?: number; seed?: number }
   | { kind: 'hdf5'; file: string; jets?: number }
   | { kind: 'qg-npz'; file: string; jets?: number }
   | { kind: 'fastjet'; files: readonly [string, string]; jets?: number; jetRadius?: number };
+
+/**
+ * A class of generated jets: one {@link JetKind}, or `qcd`, the QCD background of the W/QCD and top/QCD tasks: light-quark
+ * and gluon jets in equal numbers (the quark half first; the split shuffles them).
+ */
+export type TrainDataKind = JetKind | 'qcd';
+
+/**
+ * Checks a class of generated jets.
+ * @param value - a jet kind or `qcd`
+ * @returns the class
+ * @throws InvalidArgumentError listing the choices
+ */
+export function parseTrainDataKind(value: string): TrainDataKind {
+  if (value.trim().toLowerCase() === 'qcd') return 'qcd';
+  try {
+    return parseJetKind(value.trim());
+  } catch {
+    throw new InvalidArgumentError('kind', `Unsupported jet class "${value}". Supported: ${[...JET_KINDS, 'qcd'].join(', ')} (qcd = quark and gluon jets, half each).`);
+  }
+}
+
+/** `n` generated jets of one class (see {@link TrainDataKind}), drawn from `rng`. */
+function generateClass(kind: TrainDataKind, n: number, rng: Rng, progress: WithProgress): ParticleEvent[] {
+  if (kind !== 'qcd') return generateJets(kind, n, { rng, ...progress }).map((j) => j.constituents);
+  const quarks = Math.ceil(n / 2);
+  return [...generateJets('quark', quarks, { rng, ...progress }), ...(n - quarks > 0 ? generateJets('gluon', n - quarks, { rng, ...progress }) : [])].map((j) => j.constituents);
+}
 
 /** Options of {@link trainDataCommand}. */
 export interface TrainDataCommandOptions extends WithProgress {
@@ -43,10 +71,10 @@ export interface TrainDataCommandOptions extends WithProgress {
  * @returns the kinds, signal first
  * @throws InvalidArgumentError unless there are exactly two different kinds
  */
-export function parseKindPair(value: string): [JetKind, JetKind] {
+export function parseKindPair(value: string): [TrainDataKind, TrainDataKind] {
   const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.length !== 2) throw new InvalidArgumentError('kind', `--kind takes two jet kinds, signal first (e.g. w,quark); received "${value}".`);
-  const [a, b] = parts.map(parseJetKind) as [JetKind, JetKind];
+  if (parts.length !== 2) throw new InvalidArgumentError('kind', `--kind takes two jet classes, signal first (e.g. w,qcd); received "${value}".`);
+  const [a, b] = parts.map(parseTrainDataKind) as [TrainDataKind, TrainDataKind];
   if (a === b) throw new InvalidArgumentError('kind', `--kind needs two different kinds; received "${value}".`);
   return [a, b];
 }
@@ -96,12 +124,14 @@ export async function trainDataCommand(options: TrainDataCommandOptions): Promis
     const genSeed = src.seed ?? 0;
     seed = options.seed ?? genSeed;
     const rng = new Rng(genSeed);
-    const sig = generateJets(src.kinds[0], n, { rng, ...(onProgress ? { onProgress } : {}) });
-    const bkg = generateJets(src.kinds[1], n, { rng, ...(onProgress ? { onProgress } : {}) });
-    jets = [...sig, ...bkg].map((j) => j.constituents);
+    const progress = onProgress ? { onProgress } : {};
+    const sig = generateClass(src.kinds[0], n, rng, progress);
+    const bkg = generateClass(src.kinds[1], n, rng, progress);
+    jets = [...sig, ...bkg];
     labels = [...sig.map(() => 1), ...bkg.map(() => 0)];
     names = { signal: src.kinds[0], background: src.kinds[1] };
-    source = `generateJets: ${n} ${src.kinds[0]} + ${n} ${src.kinds[1]} jets (anti-kt R = 0.8), seed ${genSeed}`;
+    const describe = (k: TrainDataKind) => (k === 'qcd' ? `qcd (${Math.ceil(n / 2)} quark + ${Math.floor(n / 2)} gluon)` : `${n} ${k}`);
+    source = `generateJets: ${describe(src.kinds[0])} + ${describe(src.kinds[1])} jets (anti-kt R = 0.8), seed ${genSeed}`;
   } else if (src.kind === 'hdf5') {
     const n = checkCount(src.jets);
     const r = await readTopTaggingHdf5(src.file, n === undefined ? {} : { stop: n });

@@ -4,9 +4,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { InvalidArgumentError, LabError, Rng, ndarray, throttleProgress, writeNpz, type NdArray, type WithProgress } from '@lab/tensor-core';
+import { DataFormatError, InvalidArgumentError, LabError, Rng, ndarray, readNpz, throttleProgress, writeNpz, type NdArray, type WithProgress } from '@lab/tensor-core';
 import { version } from '../../package.json';
 import { RECLUSTER_RADIUS, type JetInput } from '../lund/recluster-jet';
+import { ParticleEvent } from '../particles/particle-event';
 import { buildJetTree, parseTreeAlgorithm, type JetTree, type JetTreeOptions, type TreeAlgorithm } from './jet-tree';
 import { RECNN_FEATURE_COUNT, RECNN_FEATURES, nodeFeatures } from './node-features';
 import { RobustScaler, type RobustScalerJson } from './robust-scaler';
@@ -311,4 +312,61 @@ export async function writeRecnnTrainingData(file: string, jets: readonly JetInp
   await mkdir(dirname(file), { recursive: true });
   await writeNpz(file, data.arrays, { compress: true });
   return data.meta;
+}
+
+/** The labelled jets stored in a `jet-interp train-data` file (see {@link readTrainingJets}). */
+export interface TrainingJets {
+  /** Each jet's constituents (the leaves of its tree, in the original particle order). */
+  jets: ParticleEvent[];
+  /** 1 signal, 0 background. */
+  labels: Int32Array;
+  /** {@link RECNN_SPLITS} code per jet. */
+  split: Int32Array;
+  /** The file's metadata. */
+  meta: RecnnTrainingMeta;
+}
+
+/**
+ * Reads back the jets of a `jet-interp train-data` file (written with constituents, the default), with their labels and
+ * split, so that every later stage (probing, transfer, saliency, the probe networks' arrays) sees the same jets and the
+ * same held-out test set as the RecNN's training.
+ * @param file - the .npz
+ * @param options - `split`: keep only the jets of this split; `limit`: at most this many jets (after the split filter)
+ * @returns jets, labels, split codes and metadata
+ * @throws DataFormatError when the file is not RecNN training arrays or was written without constituents
+ * @example
+ * ```ts
+ * const { jets, labels } = await readTrainingJets('training/jets/data/w-qcd.npz', { split: 'test' });
+ * ```
+ */
+export async function readTrainingJets(file: string, options: { split?: keyof typeof RECNN_SPLITS; limit?: number } = {}): Promise<TrainingJets> {
+  const arrays = await readNpz(file);
+  const metaBytes = arrays['meta_json'];
+  let meta: RecnnTrainingMeta | undefined;
+  try {
+    meta = metaBytes ? (JSON.parse(new TextDecoder().decode(metaBytes.data as Uint8Array)) as RecnnTrainingMeta) : undefined;
+  } catch {
+    meta = undefined;
+  }
+  if (!meta || meta.format !== 'recnn-train-data') throw new DataFormatError(file, 'not RecNN training arrays (no meta_json of format recnn-train-data); write them with `jet-interp train-data`.');
+  const constituents = arrays['constituents'];
+  const cOffset = arrays['jet_constituent_offset'];
+  if (!constituents || !cOffset) throw new DataFormatError(file, 'the file holds no constituents; write it again with `jet-interp train-data` without --no-constituents.');
+  const labelsAll = Int32Array.from(arrays['jet_label']!.data as ArrayLike<number>);
+  const splitAll = Int32Array.from(arrays['jet_split']!.data as ArrayLike<number>);
+  const offs = cOffset.data as Int32Array;
+  const p = constituents.data as Float64Array;
+  const want = options.split === undefined ? -1 : RECNN_SPLITS[options.split];
+  if (options.split !== undefined && want === undefined) throw new InvalidArgumentError('split', `split must be one of ${Object.keys(RECNN_SPLITS).join(', ')}; received "${options.split}".`);
+  const limit = options.limit ?? Infinity;
+  const jets: ParticleEvent[] = [];
+  const labels: number[] = [];
+  const split: number[] = [];
+  for (let j = 0; j < labelsAll.length && jets.length < limit; j++) {
+    if (want >= 0 && splitAll[j] !== want) continue;
+    jets.push(new ParticleEvent(p.slice(4 * offs[j]!, 4 * offs[j + 1]!), { source: { event: j, file } }));
+    labels.push(labelsAll[j]!);
+    split.push(splitAll[j]!);
+  }
+  return { jets, labels: Int32Array.from(labels), split: Int32Array.from(split), meta };
 }
