@@ -10,6 +10,7 @@ import { version } from '../package.json';
 import { clusterFile } from './cli/cluster-command';
 import { parseKindPair, trainDataCommand, type TrainDataSource } from './cli/train-data-command';
 import { jetDefinition } from './cluster/jet-definition';
+import { saliencyCommand } from './cli/saliency-command';
 import { generateCommand, lundCommand, observablesCommand, type EventJetOptions } from './cli/jet-commands';
 import { parseTableFormat } from './format/result-table';
 import { parseJetKind } from './generator/jet-source';
@@ -247,6 +248,8 @@ program
       bar.stop();
     }
   });
+
+program.addCommand(saliencyCommand());
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0); // the reader went away (e.g. `| head`)

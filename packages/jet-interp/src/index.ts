@@ -82,3 +82,35 @@ export { parseRecnnConfig } from './recnn/recnn-config';
 export type { RecnnConfig, RecnnVariant } from './recnn/recnn-config';
 export { RecnnModel, loadRecnn } from './recnn/recnn-model';
 export type { LoadRecnnOptions, RecnnRunOptions, RecnnResult, RecnnGoldenReport } from './recnn/recnn-model';
+export { readTrainingJets } from './recnn/training-data';
+export type { TrainingJets } from './recnn/training-data';
+
+// linear probing (Table 1) and transferability (Table 2)
+export { linearProbe } from './probing/linear-probe';
+export type { FeatureRows, ProbeSplit, ProbeScore } from './probing/linear-probe';
+export { PROBE_OBSERVABLES, observableColumns, probeRepresentation, formatProbeTable } from './probing/probe-study';
+export type { ProbeRow } from './probing/probe-study';
+export { runProbeStudy } from './probing/run-probe-study';
+export type { ProbeTask, ProbeStudyOptions, RepresentationSource } from './probing/run-probe-study';
+export { runTransferStudy, formatTransferTable } from './transfer/run-transfer-study';
+export type { TransferTask, TransferStudyOptions, TransferRow } from './transfer/run-transfer-study';
+export { TABLE_FORMATS, formatResultTable, parseTableFormat } from './format/result-table';
+export type { ResultTable, TableFormat } from './format/result-table';
+
+// saliency (exact gradients of the loss with respect to every node embedding, on the Lund plane)
+export { readRecnnWeights } from './saliency/recnn-weights';
+export type { RecnnWeights, DenseLayer, ReadRecnnWeightsOptions } from './saliency/recnn-weights';
+export { recnnForward } from './saliency/recnn-forward';
+export type { RecnnTrace, RecnnTreeShape, RecnnForwardOptions } from './saliency/recnn-forward';
+export { recnnBackward } from './saliency/recnn-backward';
+export type { RecnnGradients } from './saliency/recnn-backward';
+export { treeLundCoordinates } from './saliency/tree-lund-coordinates';
+export type { TreeLundCoordinates } from './saliency/tree-lund-coordinates';
+export { recnnSaliency } from './saliency/recnn-saliency';
+export type { RecnnSaliencyOptions, RecnnSaliencyResult, JetSaliency } from './saliency/recnn-saliency';
+export { saliencyLundMaps } from './saliency/saliency-lund-maps';
+export type { SaliencyLundMap, SaliencyLundMapsOptions, SaliencyPoints } from './saliency/saliency-lund-maps';
+export { saliencyHeatmapSvg } from './saliency/saliency-heatmap-svg';
+export type { SaliencyHeatmapOptions } from './saliency/saliency-heatmap-svg';
+export { saliencyHeatmapPng } from './saliency/saliency-heatmap-png';
+export type { SaliencyHeatmapPngOptions } from './saliency/saliency-heatmap-png';

@@ -38,7 +38,7 @@ describe('jet-interp train-data', () => {
   it('fails with a typed message for bad options, leaving the other commands alone', () => {
     const bad = run('train-data', '--kind', 'w', '--out', join(dir, 'x.npz'), '--quiet');
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/error \[INVALID_ARGUMENT\]: --kind takes two jet kinds/);
+    expect(bad.stderr).toMatch(/error \[INVALID_ARGUMENT\]: --kind takes two jet classes/);
     const two = run('train-data', '--hdf5', 'a.h5', '--qg-npz', 'b.npz', '--out', join(dir, 'x.npz'), '--quiet');
     expect(two.stderr).toMatch(/at most one of --hdf5, --qg-npz and --fastjet/);
     const help = run('--help');
