@@ -7,12 +7,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { DataFormatError, InvalidArgumentError, readNpz, stagedProgress, type NdArray } from '@lab/tensor-core';
+import { DataFormatError, InvalidArgumentError, stagedProgress } from '@lab/tensor-core';
 import { createCliProgress } from '@lab/tensor-core/cli-progress';
 import { LUND_IMAGE_DEFAULTS, type LundImage } from '../lund/lund-image';
-import { ParticleEvent } from '../particles/particle-event';
+import type { ParticleEvent } from '../particles/particle-event';
 import { loadRecnn } from '../recnn/recnn-model';
-import { RECNN_SPLITS } from '../recnn/training-data';
+import { RECNN_SPLITS, readTrainingJets } from '../recnn/training-data';
 import { saliencyHeatmapPng } from '../saliency/saliency-heatmap-png';
 import { saliencyHeatmapSvg } from '../saliency/saliency-heatmap-svg';
 import { saliencyLundMaps, type SaliencyLundMap } from '../saliency/saliency-lund-maps';
@@ -117,36 +117,18 @@ export async function runSaliencyCommand(opts: SaliencyCommandOptions): Promise<
   const minCount = opts.minCount === undefined ? 1 : parsePositiveInt('min-count', opts.minCount);
   if (!opts.out) throw new InvalidArgumentError('out', '--out PREFIX is required (files PREFIX-signal.svg, … are written).');
   if (!existsSync(opts.data)) throw new InvalidArgumentError('data', `--data ${opts.data} does not exist; write it with \`jet-interp train-data\`.`);
-  const arrays = await readNpz(opts.data);
-  const need = (k: string): NdArray => {
-    const a = arrays[k];
-    if (!a) {
-      const hint = k === 'constituents' || k === 'jet_constituent_offset' ? ' (written without --no-constituents, saliency needs the jets\' constituents)' : '';
-      throw new DataFormatError(opts.data, `array "${k}" is missing; write the file with \`jet-interp train-data\`${hint}.`);
-    }
-    return a;
-  };
-  const constituents = Float64Array.from(need('constituents').data as ArrayLike<number>);
-  const cOffset = Array.from(need('jet_constituent_offset').data as ArrayLike<number | bigint>, Number);
-  const labelsAll = Array.from(need('jet_label').data as ArrayLike<number | bigint>, Number);
-  const splitAll = Array.from(need('jet_split').data as ArrayLike<number | bigint>, Number);
-  if (cOffset.length !== labelsAll.length + 1 || splitAll.length !== labelsAll.length) {
-    throw new DataFormatError(opts.data, `jet_constituent_offset (${cOffset.length}), jet_label (${labelsAll.length}) and jet_split (${splitAll.length}) do not describe the same jets.`);
-  }
-  const code = split === 'all' ? -1 : RECNN_SPLITS[split as keyof typeof RECNN_SPLITS];
+  const all = await readTrainingJets(opts.data, split === 'all' ? {} : { split: split as keyof typeof RECNN_SPLITS });
   const taken = [0, 0];
-  const chosen: number[] = [];
-  for (let j = 0; j < labelsAll.length; j++) {
-    if (code >= 0 && splitAll[j] !== code) continue;
-    const y = labelsAll[j]!;
+  const jets: ParticleEvent[] = [];
+  const labels: number[] = [];
+  all.labels.forEach((y, j) => {
     if (y !== 0 && y !== 1) throw new DataFormatError(opts.data, `jet_label[${j}] is ${y}; labels must be 0 or 1.`);
-    if (taken[y]! >= perClass) continue;
+    if (taken[y]! >= perClass) return;
     taken[y]!++;
-    chosen.push(j);
-  }
-  if (chosen.length === 0) throw new InvalidArgumentError('split', `${opts.data} has no jets in the ${split} split.`);
-  const jets = chosen.map((j) => new ParticleEvent(constituents.slice(4 * cOffset[j]!, 4 * cOffset[j + 1]!)));
-  const labels = chosen.map((j) => labelsAll[j]!);
+    jets.push(all.jets[j]!);
+    labels.push(y);
+  });
+  if (jets.length === 0) throw new InvalidArgumentError('split', `${opts.data} has no jets in the ${split} split.`);
 
   const bar = createCliProgress('saliency', { enabled: !opts.quiet });
   const model = await loadRecnn(opts.model);
@@ -199,7 +181,7 @@ export async function runSaliencyCommand(opts: SaliencyCommandOptions): Promise<
     bar.stop();
     if (!opts.quiet) {
       process.stderr.write(
-        `saliency of ${chosen.length} ${split} jets (${taken[1]} ${result.signal}, ${taken[0]} ${result.background}; ${result.variant} RecNN, H = ${result.embeddingSize}${result.onnxMaxAbsDiff !== undefined ? `, |P_TS − P_ONNX| ≤ ${result.onnxMaxAbsDiff.toExponential(1)}` : ''}): ${maps.signal.entries} + ${maps.background.entries} splittings on the Lund plane; wrote ${files.join(', ')}\n`,
+        `saliency of ${jets.length} ${split} jets (${taken[1]} ${result.signal}, ${taken[0]} ${result.background}; ${result.variant} RecNN, H = ${result.embeddingSize}${result.onnxMaxAbsDiff !== undefined ? `, |P_TS − P_ONNX| ≤ ${result.onnxMaxAbsDiff.toExponential(1)}` : ''}): ${maps.signal.entries} + ${maps.background.entries} splittings on the Lund plane; wrote ${files.join(', ')}\n`,
       );
     }
     return {

@@ -206,6 +206,6 @@ describe('jet-interp saliency (runSaliencyCommand)', () => {
     await expect(runSaliencyCommand({ model: join(FIXTURES, 'recnn-gated'), data, split: 'dev', out: prefix, quiet: true })).rejects.toThrow(/--split must be/);
     const noConst = join(out, 'nc.npz');
     await writeRecnnTrainingData(noConst, gen, gen.map((_, i) => (i < 10 ? 1 : 0)), { constituents: false });
-    await expect(runSaliencyCommand({ model: join(FIXTURES, 'recnn-gated'), data: noConst, out: prefix, quiet: true })).rejects.toThrow(/"constituents" is missing.*without --no-constituents/);
+    await expect(runSaliencyCommand({ model: join(FIXTURES, 'recnn-gated'), data: noConst, out: prefix, quiet: true })).rejects.toThrow(/holds no constituents.*without --no-constituents/);
   });
 });
