@@ -81,6 +81,8 @@ export type { RecnnTrainingData, RecnnTrainingDataOptions, RecnnTrainingMeta } f
 export { parseRecnnConfig } from './recnn/recnn-config';
 export type { RecnnConfig, RecnnVariant } from './recnn/recnn-config';
 export { RecnnModel, loadRecnn } from './recnn/recnn-model';
+export { SHIPPED_RECNN_TASKS, shippedRecnnDir } from './recnn/shipped-models';
+export type { ShippedRecnnTask } from './recnn/shipped-models';
 export type { LoadRecnnOptions, RecnnRunOptions, RecnnResult, RecnnGoldenReport } from './recnn/recnn-model';
 export { readTrainingJets } from './recnn/training-data';
 export type { TrainingJets } from './recnn/training-data';

@@ -1,8 +1,8 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ChecksumMismatchError, DataFormatError, InvalidArgumentError, ModelNotFoundError, Tensor, checkGolden, packageDir, type ModelManifest } from '@lab/tensor-core';
+import { ChecksumMismatchError, DataFormatError, InvalidArgumentError, ModelNotFoundError, Rng, Tensor, checkGolden, rocAuc, type ModelManifest } from '@lab/tensor-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateJets } from '../generator/generate-jets';
 import { FourMomentum } from '../particles/four-momentum';
@@ -10,6 +10,8 @@ import { ParticleEvent } from '../particles/particle-event';
 import { buildJetTree, type JetTree } from './jet-tree';
 import { nodeFeatures } from './node-features';
 import { loadRecnn, type RecnnModel } from './recnn-model';
+import { SHIPPED_RECNN_TASKS, shippedRecnnDir } from './shipped-models';
+import type { TrainDataKind } from '../cli/train-data-command';
 
 const FIXTURES = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
 // The committed fixtures (H = 16, trained for 2 epochs on 120 generated jets); RECNN_MODEL_DIR adds another export of
@@ -172,19 +174,33 @@ describe('loadRecnn errors', () => {
   });
 });
 
-// The trained default models (models/recnn-*), once shipped.
-const modelsDir = join(packageDir(import.meta.url), 'models');
-const shipped = existsSync(modelsDir) ? readdirSync(modelsDir).filter((d) => d.startsWith('recnn-') && existsSync(join(modelsDir, d, 'recnn.json'))) : [];
-if (shipped.length === 0) console.warn(`[skip] shipped RecNN golden tests: no recnn-* models under ${modelsDir}`);
-describe.skipIf(shipped.length === 0)('shipped RecNN models', () => {
-  it.each(shipped)('%s reproduces its PyTorch golden outputs end to end', async (name) => {
-    const model = await loadRecnn(join(modelsDir, name));
+// The trained default models shipped in the package (models/recnn-<task>): golden outputs, and their tagging quality on
+// freshly generated jets (seeds the training never used) — an untrained or broken model fails the AUC bounds.
+describe('shipped RecNN models', () => {
+  const bounds: Record<string, { kinds: [TrainDataKind, TrainDataKind]; auc: number }> = {
+    'w-qcd': { kinds: ['w', 'qcd'], auc: 0.93 },
+    'top-qcd': { kinds: ['top', 'qcd'], auc: 0.93 },
+    'quark-gluon': { kinds: ['quark', 'gluon'], auc: 0.83 },
+  };
+  it.each(SHIPPED_RECNN_TASKS)('%s reproduces its PyTorch golden outputs end to end and tags new generated jets', async (task) => {
+    const model = await loadRecnn(shippedRecnnDir(task));
     try {
       const report = await model.checkGolden();
       expect(report.ok, JSON.stringify(report)).toBe(true);
-      expect(model.config.metrics['testAuc']).toBeTypeOf('number');
+      expect(model.config.metrics['testAuc']).toBeGreaterThan(bounds[task]!.auc);
+      const rng = new Rng(2026);
+      const [sig, bkg] = bounds[task]!.kinds;
+      const gen = (k: TrainDataKind, n: number) =>
+        k === 'qcd' ? [...generateJets('quark', n / 2, { rng }), ...generateJets('gluon', n / 2, { rng })] : generateJets(k, n, { rng });
+      const jets = [...gen(sig, 200), ...gen(bkg, 200)].map((j) => j.constituents);
+      const labels = jets.map((_, i) => (i < 200 ? 1 : 0));
+      const auc = rocAuc(labels, await model.classify(jets));
+      expect(auc).toBeGreaterThan(bounds[task]!.auc);
     } finally {
       await model.dispose();
     }
+  }, 60_000);
+  it('names the shipped tasks when asked for another', () => {
+    expect(() => shippedRecnnDir('z-qcd')).toThrow(/Shipped: w-qcd, top-qcd, quark-gluon/);
   });
 });
