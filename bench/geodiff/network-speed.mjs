@@ -79,6 +79,7 @@ if (py.status !== 0) console.log(`[skip] PyTorch eager reference failed or is mi
 else {
   torch = JSON.parse(py.stdout.trim().split('\n').pop());
   console.log(`PyTorch eager, pairwise form (the ONNX graph's computation): full ${torch.pairwise_full_ms.toFixed(2)} ms, local ${torch.pairwise_local_ms.toFixed(2)} ms`);
+  console.log(`PyTorch eager, earlier pairwise form (PairwiseDualEncoder): full ${torch.pairwise_v1_full_ms?.toFixed(2)} ms, local ${torch.pairwise_v1_local_ms?.toFixed(2)} ms`);
   console.log(`PyTorch eager, directed-edge form (as trained): full ${torch.directed_full_ms.toFixed(2)} ms, local ${torch.directed_local_ms.toFixed(2)} ms`);
 }
 

@@ -98,6 +98,11 @@ def scatter_rows(src: torch.Tensor, index: torch.Tensor, like: torch.Tensor) -> 
     Exports as one ONNX ScatterND(reduction='add') with row indices [E, 1] (opset >= 16): in onnxruntime's CPU provider
     that is ~25x faster than ScatterElements over an index expanded to [E, C], the form `Tensor.scatter_add` exports to.
     Eager mode uses index_add (correct with duplicates); the golden tests check the exported graph.
+
+    WARNING: onnxruntime 1.30's CPU ScatterND with reduction='add' races when it runs on more than one intra-op thread
+    and `index` repeats (measured: wrong sums on ~40 % of calls of GeoDiff's network at 2 threads), so use it only for
+    graphs that run single-threaded. training/geodiff's FastPairwise* export sums with gathers over a neighbour table
+    instead; @lab/geodiff tests that repeated two-thread calls give identical outputs.
     """
     return _ScatterRows.apply(src, index, like)
 

@@ -342,3 +342,186 @@ def to_pairs(index, types):
     direction[inverse[index[0] < index[1]], 0] = 1.0
     direction[inverse[index[0] > index[1]], 1] = 1.0
     return pairs, ptype, direction
+
+
+def message_slots(dst):
+    """Slots for summing messages by target without a scatter-add: message e gets the slot dst[e] * K + r, r its rank
+    among the messages to the same target (in message order), K the largest number of messages to one target (>= 1).
+    Slots are unique, so a plain ScatterND (reduction 'none') fills a zero [N * K, C] table that a ReduceSum over K turns
+    into the sums (`sum_by_slots`), deterministic and in message order. onnxruntime's CPU ScatterND with reduction='add'
+    races when it runs on more than one thread and indices repeat (microsoft/onnxruntime#18048, #23396): rows updated
+    by two threads at once lose updates (the old export gave wrong outputs in ~40% of calls at 2 threads)."""
+    e = dst.shape[0]
+    ar = torch.arange(e, dtype=dst.dtype, device=dst.device)
+    order = torch.argsort(dst * e + ar)  # by target, then message order (keys unique)
+    s = dst[order]
+    first = s != torch.cat([torch.full_like(s[:1], -1), s[:-1]])[:e]
+    group = torch.cumsum(first.to(dst.dtype), 0) - 1
+    starts = torch.nonzero(first)[:, 0]
+    rank_sorted = ar - starts[group]
+    rank = torch.zeros_like(rank_sorted).scatter(0, order, rank_sorted)
+    k = torch.cat([rank, torch.zeros_like(rank[:1])]).max() + 1
+    return dst * k + rank, k
+
+
+def sum_by_slots(msg, slots, like):
+    """Rows of `msg` [E, C] summed into `like.shape[0]` rows through `message_slots` (see there)."""
+    slot, k = slots
+    n, c = like.shape[0], msg.shape[1]
+    table = torch.zeros(n * k, c, dtype=msg.dtype, device=msg.device)
+    table[slot] = msg
+    return table.view(n, k, c).sum(1)
+
+
+def slot_table(dst, num_nodes):
+    """The inverse of `message_slots`: for each slot of the [num_nodes * K] table, the message that fills it (its index
+    in dst), or len(dst) for an empty slot; and K. Gathering the messages (with one extra row for the empty slots)
+    by it and summing over K gives the sums by target, with no scatter at all."""
+    slot, k = message_slots(dst)
+    e = dst.shape[0]
+    ar = torch.arange(e, dtype=dst.dtype, device=dst.device)
+    table = torch.zeros(num_nodes * k, dtype=dst.dtype, device=dst.device) + e
+    return table.scatter(0, slot, ar), k
+
+
+def softplus_exact(x):
+    """softplus(x) = log(1 + e^x). Eager: torch's kernel. ONNX export: relu(x) + log(1 + exp(-|x|)), the same function
+    (overflow-free; equal to torch's thresholded softplus to float32 rounding), in ops that onnxruntime's CPU provider
+    runs fast: its `Softplus` kernel (alone or fused into a FusedGemm) is a scalar loop on one thread, ~4x the time of
+    these five elementwise ops together (Exp is vectorised and multi-threaded by MLAS)."""
+    if torch.onnx.is_in_onnx_export():
+        return torch.relu(x) + torch.log(1.0 + torch.exp(-torch.abs(x)))
+    return nn.functional.softplus(x)
+
+
+class FastPairwiseDualEncoder(nn.Module):
+    """PairwiseDualEncoder's function (same inputs, outputs and trained weights) rearranged for onnxruntime on CPU.
+
+    * All six SchNet filter networks read the same edge attributes and not the atom features: their first Linear
+      layers run before the interactions (six GEMMs; `fuse_filters` makes them one [Pg, H] x [H, 6H] GEMM, which measured
+      no faster in onnxruntime on 2 cores and needs a Slice copy per interaction), then softplus.
+    * Shifted softplus `ssp(x) = softplus(x) - log 2` is always followed by a Linear layer: the shift is folded into that
+      layer's bias (b - log 2 * W 1, computed in float64), so no subtraction runs on the edges.
+    * softplus exports as relu(x) + log(1 + exp(-|x|)) (`softplus_exact`); eager mode keeps torch's kernel.
+    * pos[i] - pos[j] is computed once per pair set and reused for the lengths and the output transform.
+    * Sums over messages. Eager mode: index_add into the targets cat(j, i) (messages i -> j, then j -> i), a pair's
+      filter broadcast over both directions. ONNX export: no scatter-add at all. onnxruntime's CPU ScatterND with
+      reduction='add' races when it runs on more than one thread and indices repeat (microsoft/onnxruntime#18048,
+      #23396; the previous export gave wrong eps_global in ~40% of calls at 2 threads). Instead `slot_table` lays the
+      messages of each pair set out once per call as an [N, K] table (K the largest number of messages to one atom,
+      message order kept), and every sum is a Gather into that table and a ReduceSum over K: deterministic, and no
+      zero-filled scatter target per layer. Empty slots read a zero row (SchNet: a zero atom row, lin1 has no bias;
+      GIN: an edge-attribute row of -inf, relu(h - inf) = 0; output transform: a zero row).
+    * A missing direction of a global pair, or a pair beyond the cut-off, sends its message from the zero atom row
+      instead of multiplying the filter by 0/1 masks in every interaction (the message is 0 either way).
+    The fused and folded weights are derived from `net` when this module is built (buffers, float32): build it after
+    the weights are final (it is an export/inference form, not trained).
+    """
+
+    def __init__(self, net, fuse_filters=False):
+        super().__init__()
+        self.net = net
+        self.fuse_filters = fuse_filters
+        shift = math.log(2.0)
+        blocks = list(net.encoder_global.interactions)
+        cutoffs = {b.cutoff for b in blocks}
+        if len(cutoffs) != 1:
+            raise ValueError('FastPairwiseDualEncoder needs one cut-off for all interactions')
+        self.cutoff = float(cutoffs.pop())
+        self.hidden = net.config['hidden']
+        with torch.no_grad():
+            self.register_buffer('filter_w1', torch.cat([b.filter[0].weight for b in blocks], 0).detach().clone())
+            self.register_buffer('filter_b1', torch.cat([b.filter[0].bias for b in blocks], 0).detach().clone())
+            for k, b in enumerate(blocks):
+                w2, b2 = b.filter[2].weight.double(), b.filter[2].bias.double()
+                self.register_buffer(f'filter_b2_{k}', (b2 - shift * w2.sum(1)).float())
+                wl, bl = b.lin.weight.double(), b.lin.bias.double()
+                self.register_buffer(f'lin_b_{k}', (bl - shift * wl.sum(1)).float())
+
+    def local(self, atom_type, pos, local_pairs, local_type):
+        net = self.net
+        i, j = local_pairs[0], local_pairs[1]
+        d = pos[i] - pos[j]
+        length = d.norm(dim=-1, keepdim=True)
+        attr = net.edge_encoder_local(length, local_type)
+        enc = net.encoder_local
+        h = enc.atom_emb(atom_type)
+        n_atoms, n_pairs = h.shape[0], attr.shape[0]
+        src, dst = torch.cat([i, j], 0), torch.cat([j, i], 0)
+        export = torch.onnx.is_in_onnx_export()
+        if export:
+            table, k_max = slot_table(dst, n_atoms)
+            src_t = torch.cat([src, torch.zeros_like(src[:1])], 0)[table]
+            pair_t = torch.cat([torch.arange(n_pairs).repeat(2), torch.full_like(src[:1], n_pairs)], 0)[table]
+            attr_t = torch.cat([attr, torch.full_like(attr[:1], -math.inf)], 0)[pair_t]
+        for k, conv in enumerate(enc.convs):
+            if export:
+                agg = torch.relu(h[src_t] + attr_t).view(n_atoms, k_max, -1).sum(1)
+            else:
+                agg = scatter_rows(torch.relu(h[src].view(2, n_pairs, -1) + attr).view(2 * n_pairs, -1), dst, h)
+            out = conv.nn(agg + h)
+            if k < len(enc.convs) - 1:
+                out = torch.relu(out)
+            h = out + h
+        inv = net.grad_local_dist_mlp(torch.cat([h[i] * h[j], attr], dim=-1))
+        dd = d / length * (2.0 * inv)
+        if export:
+            return torch.cat([-dd, dd, torch.zeros_like(dd[:1])], 0)[table].view(n_atoms, k_max, 3).sum(1)
+        return scatter_rows(torch.cat([-dd, dd], 0), dst, pos)
+
+    def forward(self, atom_type, pos, local_pairs, local_type, global_pairs, global_type, global_dir):
+        net = self.net
+        H = self.hidden
+        i, j = global_pairs[0], global_pairs[1]
+        d = pos[i] - pos[j]
+        length = d.norm(dim=-1, keepdim=True)
+        attr = net.edge_encoder_global(length, global_type)
+        enc = net.encoder_global
+        h = enc.embedding(atom_type)
+        n_atoms, n_pairs = h.shape[0], attr.shape[0]
+        # message sources: the zero atom row (index n_atoms) where the directed edge is missing or beyond the cut-off
+        within = length[:, 0] <= self.cutoff
+        none = torch.full_like(i, n_atoms)
+        src = torch.cat([torch.where(within & (global_dir[:, 0] > 0), i, none),
+                         torch.where(within & (global_dir[:, 1] > 0), j, none)], 0)
+        dst = torch.cat([j, i], 0)
+        export = torch.onnx.is_in_onnx_export()
+        if export:
+            table, k_max = slot_table(dst, n_atoms)
+            src_t = torch.cat([src, none[:1]], 0)[table]
+            pair_t = torch.cat([torch.arange(n_pairs).repeat(2), torch.full_like(src[:1], n_pairs)], 0)[table]
+            # one extra filter row (any finite values: empty slots multiply it by the zero atom row)
+            attr_f = torch.cat([attr, torch.zeros_like(attr[:1])], 0)
+        else:
+            attr_f = attr
+        if self.fuse_filters:
+            filters = softplus_exact(nn.functional.linear(attr_f, self.filter_w1, self.filter_b1))  # [P, 6H]
+        zero_row = torch.zeros_like(h[:1])
+        for k, block in enumerate(enc.interactions):
+            a = filters[:, k * H:(k + 1) * H] if self.fuse_filters else softplus_exact(block.filter[0](attr_f))
+            w = nn.functional.linear(a, block.filter[2].weight, getattr(self, f'filter_b2_{k}'))
+            x = block.lin1(torch.cat([h, zero_row], 0))
+            if export:
+                agg = (x[src_t] * w[pair_t]).view(n_atoms, k_max, H).sum(1)
+            else:
+                agg = scatter_rows((x[src].view(2, n_pairs, H) * w).view(2 * n_pairs, H), dst, h)
+            h = h + nn.functional.linear(softplus_exact(block.lin2(agg)), block.lin.weight, getattr(self, f'lin_b_{k}'))
+        inv = net.grad_global_dist_mlp(torch.cat([h[i] * h[j], attr], dim=-1))
+        weight = (global_dir[:, 0:1] + global_dir[:, 1:2]) * (global_type == 0).to(inv.dtype).unsqueeze(-1)
+        dd = d / length * (inv * weight)
+        if export:
+            eps_global = torch.cat([-dd, dd, torch.zeros_like(dd[:1])], 0)[table].view(n_atoms, k_max, 3).sum(1)
+        else:
+            eps_global = scatter_rows(torch.cat([-dd, dd], 0), dst, pos)
+        return self.local(atom_type, pos, local_pairs, local_type), eps_global
+
+
+class FastPairwiseLocalOnly(nn.Module):
+    """The local branch of FastPairwiseDualEncoder alone."""
+
+    def __init__(self, fast):
+        super().__init__()
+        self.fast = fast
+
+    def forward(self, atom_type, pos, local_pairs, local_type):
+        return self.fast.local(atom_type, pos, local_pairs, local_type)

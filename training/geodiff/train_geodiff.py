@@ -30,7 +30,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..'))
 from common.export import export_model  # noqa: E402
-from geodiff_model import (DualEncoderEpsNetwork, PairwiseDualEncoder, PairwiseLocalOnly, diffusion_loss,  # noqa: E402
+from geodiff_model import (DualEncoderEpsNetwork, FastPairwiseDualEncoder, FastPairwiseLocalOnly, diffusion_loss,  # noqa: E402
                            radius_graph, sigmoid_betas, to_pairs)
 
 
@@ -108,11 +108,12 @@ def export(model, val, out, args, log):
     gen = torch.Generator().manual_seed(7)
     pos_noisy = pos + 0.3 * torch.randn(pos.shape, generator=gen)
     gi, gt = radius_graph(pos_noisy, batch, li, lt)
-    # The export evaluates the network per unordered atom pair (PairwiseDualEncoder, same weights): check it against
-    # the directed-edge form the network was trained in before writing anything.
+    # The export evaluates the network per unordered atom pair (FastPairwiseDualEncoder: PairwiseDualEncoder's function
+    # with the same weights, arranged for onnxruntime): check it against the directed-edge form the network was trained
+    # in before writing anything.
     lp, lpt, _ = to_pairs(li, lt)
     gp, gpt, gdir = to_pairs(gi, gt)
-    pairwise = PairwiseDualEncoder(model).eval()
+    pairwise = FastPairwiseDualEncoder(model).eval()
     with torch.no_grad():
         directed = model(atom_type, pos_noisy, li, lt, gi, gt)
         paired = pairwise(atom_type, pos_noisy, lp, lpt, gp, gpt, gdir)
@@ -141,7 +142,7 @@ def export(model, val, out, args, log):
     )
     local_inputs = {k: inputs[k] for k in ['atom_type', 'pos', 'local_pairs', 'local_type']}
     export_model(
-        PairwiseLocalOnly(pairwise), local_inputs, ['eps_local'], os.path.join(out, 'local'),
+        FastPairwiseLocalOnly(pairwise), local_inputs, ['eps_local'], os.path.join(out, 'local'),
         name=f'{name}-local', version=args.version, training_data=training_data,
         dynamic_axes={k: dyn[k] for k in list(local_inputs) + ['eps_local']}, atol=2e-4, rtol=1e-4,
         description=f'The local branch of {name} alone (same weights): eps_local, for the sampling steps that do not '

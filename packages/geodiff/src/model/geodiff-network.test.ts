@@ -102,6 +102,29 @@ describe('GeoDiff network through onnxruntime-node', () => {
     for (let i = 0; i < localOnly.epsLocal.length; i++) expect(Math.abs(localOnly.epsLocal[i]! - joint.epsLocal[i]!)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(joint.epsLocal[i]!)));
   });
 
+  it('is deterministic on two threads: repeated calls on a batch of 10 conformers give identical outputs', async () => {
+    // onnxruntime's multi-threaded ScatterND with reduction = add races when rows repeat (an earlier export gave a wrong
+    // eps_global on ~40 % of such calls); the export sums edges with gathers instead, so every call must agree exactly
+    const net = await loadGeoDiffNetwork(dir, { intraOpThreads: 2 });
+    try {
+      const mol = await parseSmiles('C#CC(=O)OCCCC');
+      const g = featurize(mol);
+      const n = mol.atoms.length;
+      const confs = 10;
+      const pos = Float64Array.from({ length: 3 * n * confs }, (_, i) => 2 * Math.sin(i * 0.7 + 0.3 * Math.floor(i / (3 * n))));
+      const batch = Int32Array.from({ length: n * confs }, (_, i) => Math.floor(i / n));
+      const call = () => createEpsModel(net, Array.from({ length: confs }, () => g))({ pos, t: new Int32Array(confs), sigma: 0.1, batch, numMolecules: confs, needGlobal: true, step: 0 });
+      const first = await call();
+      for (let r = 0; r < 15; r++) {
+        const again = await call();
+        expect(Array.from(again.epsGlobal!)).toEqual(Array.from(first.epsGlobal!));
+        expect(Array.from(again.epsLocal)).toEqual(Array.from(first.epsLocal));
+      }
+    } finally {
+      await net.dispose();
+    }
+  });
+
   it('the global output comes from radius edges only: with no radius edges it is zero', async () => {
     const mol = await parseSmiles('CO');
     const g = featurize(mol);
