@@ -15,6 +15,7 @@ import {
   readNpz,
   throttleProgress,
   type Device,
+  type LoadModelOptions,
   type ModelSession,
   type TensorSpec,
   type WithProgress,
@@ -22,7 +23,7 @@ import {
 import type { JetInput } from '../lund/recluster-jet';
 import { ParticleEvent } from '../particles/particle-event';
 import { buildJetTree, type JetTree } from './jet-tree';
-import { RECNN_FEATURE_COUNT, nodeFeatures } from './node-features';
+import { RECNN_FEATURE_COUNT, momentumFeatures } from './node-features';
 import { parseRecnnConfig, type RecnnConfig } from './recnn-config';
 import { RobustScaler } from './robust-scaler';
 
@@ -34,6 +35,12 @@ export interface LoadRecnnOptions {
   intraOpThreads?: number;
   /** Called when `device: 'auto'` falls back to CPU. */
   onFallback?: (reason: string) => void;
+  /**
+   * Extra onnxruntime session options for the graphs (advanced). @default thread spinning off
+   * (`{ extra: { session: { intra_op: { allow_spinning: '0' } } } }`): a batch alternates between many short calls of
+   * three sessions, and the spinning pool threads of one session compete for the cores with the next call's.
+   */
+  ortOptions?: LoadModelOptions['ortOptions'];
 }
 
 /** Options of {@link RecnnModel.embedJets} and {@link RecnnModel.embedTrees}. */
@@ -127,6 +134,8 @@ export class RecnnModel {
   readonly cellSession: ModelSession;
   /** h_jet [jets, H] → probability [jets], logit [jets]. */
   readonly headSession: ModelSession;
+  /** Scratch buffers of the last batch, reused by the next one (a concurrent run allocates its own). */
+  private spare: { f32: Float32Array; i32: Int32Array } | undefined;
 
   /** @internal use {@link loadRecnn} */
   constructor(init: { dir: string; config: RecnnConfig; scaler: RobustScaler; embed: ModelSession; cell: ModelSession; head: ModelSession }) {
@@ -244,79 +253,157 @@ export class RecnnModel {
     return result;
   }
 
-  /** Trees [start, end) with `N` nodes in all: one embed call, one cell call per depth, one head call. */
+  /**
+   * Trees [start, end) with `N` nodes in all: one embed call, one cell call per depth, one head call.
+   *
+   * The batch's nodes are rows in level order — by depth, within a depth the internal nodes first, then jet after jet
+   * and node after node (LevelBatch's order in recnn_model.py) — so that the features are written straight into their
+   * rows, a level's `u` rows and its cell output are contiguous (a view in, one copy out), and only the children's rows
+   * are gathered, each with one copyWithin into the space behind the rows. The node features are computed and scaled in
+   * one pass (the same float64 arithmetic as `scaler.transformToFloat32(nodeFeatures(tree))`). The buffers are kept for
+   * the next batch.
+   */
   private async runBatch(trees: readonly JetTree[], start: number, end: number, N: number, out: RecnnResult): Promise<void> {
     const H = this.config.embeddingSize;
     const W = RECNN_FEATURE_COUNT;
     const B = end - start;
-    const offsets = new Int32Array(B + 1);
-    const x = new Float32Array(W * N);
+    // nodes per depth: internal and leaves
     let maxDepth = 0;
     for (let b = 0; b < B; b++) {
       const t = trees[start + b]!;
-      const o = offsets[b]!;
-      this.scaler.transformToFloat32(nodeFeatures(t), x, W * o);
-      offsets[b + 1] = o + t.size;
-      for (let k = 0; k < t.size; k++) if (t.depth[k]! > maxDepth) maxDepth = t.depth[k]!;
+      const depth = t.depth;
+      for (let k = 0; k < t.size; k++) if (depth[k]! > maxDepth) maxDepth = depth[k]!;
     }
-    // u for every node; leaves keep it as their embedding, internal rows are overwritten level by level (each row's u
-    // is read before the row is replaced)
-    const emb = (await this.embedSession.run({ x: new Tensor('float32', x, [N, W]) }))['u']!.data as Float32Array;
-    if (emb.length !== N * H) throw new DataFormatError(join(this.dir, this.config.graphs.embed), `embed returned ${emb.length} values for ${N} nodes × ${H}.`);
-    // internal nodes grouped by depth (counting sort)
-    const count = new Int32Array(maxDepth + 2);
+    const D = maxDepth + 1;
+    // int32 scratch: nInternal, nLevel, levelStart (D + 1), nextInternal, nextLeaf, roots, rowOf, leftRow, rightRow
+    const i32Need = 5 * D + 1 + B + 3 * N;
+    let maxM = 0;
+    let spare = this.spare;
+    this.spare = undefined;
+    if (!spare || spare.i32.length < i32Need) spare = { f32: spare?.f32 ?? new Float32Array(0), i32: new Int32Array(Math.max(i32Need, (spare?.i32.length ?? 0) * 2)) };
+    const i32 = spare.i32;
+    i32.fill(0, 0, 2 * D);
+    const nInternal = i32.subarray(0, D);
+    const nLevel = i32.subarray(D, 2 * D);
     for (let b = 0; b < B; b++) {
       const t = trees[start + b]!;
-      for (let k = 0; k < t.size; k++) if (t.left[k]! >= 0) count[t.depth[k]! + 1]!++;
-    }
-    for (let d = 0; d <= maxDepth; d++) count[d + 1]! += count[d]!;
-    const byDepth = new Int32Array(count[maxDepth + 1]!);
-    const leftOf = new Int32Array(byDepth.length);
-    const rightOf = new Int32Array(byDepth.length);
-    const fill = count.slice(0, maxDepth + 1);
-    for (let b = 0; b < B; b++) {
-      const t = trees[start + b]!;
-      const o = offsets[b]!;
+      const { depth, left } = t;
       for (let k = 0; k < t.size; k++) {
-        if (t.left[k]! < 0) continue;
-        const p = fill[t.depth[k]!]!++;
-        byDepth[p] = o + k;
-        leftOf[p] = o + t.left[k]!;
-        rightOf[p] = o + t.right[k]!;
+        const d = depth[k]!;
+        nLevel[d]!++;
+        if (left[k]! >= 0) nInternal[d]!++;
       }
     }
-    for (let d = maxDepth - 1; d >= 0; d--) {
-      const lo = count[d]!;
-      const M = count[d + 1]! - lo;
-      if (M === 0) continue;
-      const hl = new Float32Array(M * H);
-      const hr = new Float32Array(M * H);
-      const u = new Float32Array(M * H);
-      for (let m = 0; m < M; m++) {
-        const node = byDepth[lo + m]!;
-        hl.set(emb.subarray(leftOf[lo + m]! * H, leftOf[lo + m]! * H + H), m * H);
-        hr.set(emb.subarray(rightOf[lo + m]! * H, rightOf[lo + m]! * H + H), m * H);
-        u.set(emb.subarray(node * H, node * H + H), m * H);
+    const levelStart = i32.subarray(2 * D, 3 * D + 1);
+    const nextInternal = i32.subarray(3 * D + 1, 4 * D + 1);
+    const nextLeaf = i32.subarray(4 * D + 1, 5 * D + 1);
+    levelStart[0] = 0;
+    for (let d = 0; d < D; d++) {
+      levelStart[d + 1] = levelStart[d]! + nLevel[d]!;
+      nextInternal[d] = levelStart[d]!;
+      nextLeaf[d] = levelStart[d]! + nInternal[d]!;
+      if (d < maxDepth && nInternal[d]! > maxM) maxM = nInternal[d]!;
+    }
+    const roots = i32.subarray(5 * D + 1, 5 * D + 1 + B);
+    const rowOf = i32.subarray(5 * D + 1 + B, 5 * D + 1 + B + N);
+    const leftRow = i32.subarray(5 * D + 1 + B + N, 5 * D + 1 + B + 2 * N);
+    const rightRow = i32.subarray(5 * D + 1 + B + 2 * N, 5 * D + 1 + B + 3 * N);
+    // float32 scratch: the rows (N + 2 maxM) × H, then the features N × W
+    const rowsEnd = (N + 2 * maxM) * H;
+    const f32Need = rowsEnd + W * N;
+    if (spare.f32.length < f32Need) spare.f32 = new Float32Array(Math.max(f32Need, spare.f32.length * 2));
+    const emb = spare.f32.subarray(0, rowsEnd);
+    const x = spare.f32.subarray(rowsEnd, f32Need);
+    try {
+      // row of every node (batch order: jet after jet), rows of the children of internal rows, features into their rows
+      const f = new Float64Array(W);
+      const [c0, c1, c2, c3, c4, c5, c6] = this.scaler.center;
+      const [s0, s1, s2, s3, s4, s5, s6] = this.scaler.scale;
+      let o = 0;
+      for (let b = 0; b < B; b++) {
+        const t = trees[start + b]!;
+        const { depth, left, right, momenta: m } = t;
+        for (let k = 0; k < t.size; k++) rowOf[o + k] = left[k]! >= 0 ? nextInternal[depth[k]!]!++ : nextLeaf[depth[k]!]!++;
+        const jetEnergy = m[4 * t.root + 3]!;
+        for (let k = 0; k < t.size; k++) {
+          const r = rowOf[o + k]!;
+          if (left[k]! >= 0) {
+            leftRow[r] = rowOf[o + left[k]!]! * H;
+            rightRow[r] = rowOf[o + right[k]!]! * H;
+          }
+          momentumFeatures(m[4 * k]!, m[4 * k + 1]!, m[4 * k + 2]!, m[4 * k + 3]!, jetEnergy, f, 0);
+          const xo = W * r;
+          x[xo] = (f[0]! - c0!) / s0!;
+          x[xo + 1] = (f[1]! - c1!) / s1!;
+          x[xo + 2] = (f[2]! - c2!) / s2!;
+          x[xo + 3] = (f[3]! - c3!) / s3!;
+          x[xo + 4] = (f[4]! - c4!) / s4!;
+          x[xo + 5] = (f[5]! - c5!) / s5!;
+          x[xo + 6] = (f[6]! - c6!) / s6!;
+        }
+        roots[b] = rowOf[o + t.root]!;
+        o += t.size;
       }
-      const h = (await this.cellSession.run({
-        h_left: new Tensor('float32', hl, [M, H]),
-        h_right: new Tensor('float32', hr, [M, H]),
-        u: new Tensor('float32', u, [M, H]),
-      }))['h']!.data as Float32Array;
-      for (let m = 0; m < M; m++) emb.set(h.subarray(m * H, m * H + H), byDepth[lo + m]! * H);
+      // u for every row; leaves keep it as their embedding, a level's internal rows are replaced by the cell's output
+      // (their u is read before)
+      const u = (await this.embedSession.run({ x: new Tensor('float32', x, [N, W]) }))['u']!.data as Float32Array;
+      if (u.length !== N * H) throw new DataFormatError(join(this.dir, this.config.graphs.embed), `embed returned ${u.length} values for ${N} nodes × ${H}.`);
+      emb.set(u);
+      const hl0 = N * H;
+      const hr0 = (N + maxM) * H;
+      for (let d = maxDepth - 1; d >= 0; d--) {
+        const M = nInternal[d]!;
+        if (M === 0) continue;
+        const r0 = levelStart[d]!;
+        for (let m = 0; m < M; m++) {
+          const l = leftRow[r0 + m]!;
+          const r = rightRow[r0 + m]!;
+          emb.copyWithin(hl0 + m * H, l, l + H);
+          emb.copyWithin(hr0 + m * H, r, r + H);
+        }
+        const h = (await this.cellSession.run({
+          h_left: new Tensor('float32', emb.subarray(hl0, hl0 + M * H), [M, H]),
+          h_right: new Tensor('float32', emb.subarray(hr0, hr0 + M * H), [M, H]),
+          u: new Tensor('float32', emb.subarray(r0 * H, (r0 + M) * H), [M, H]),
+        }))['h']!.data as Float32Array;
+        if (h.length !== M * H) throw new DataFormatError(join(this.dir, this.config.graphs.cell), `cell returned ${h.length} values for ${M} nodes × ${H}.`);
+        emb.set(h, r0 * H);
+      }
+      // level 0 holds exactly the roots, in jet order unless some jets are a single leaf
+      let inOrder = true;
+      for (let b = 0; b < B; b++) if (roots[b] !== b) inOrder = false;
+      let hJet: Float32Array;
+      if (inOrder) hJet = emb.subarray(0, B * H);
+      else {
+        hJet = new Float32Array(B * H);
+        for (let b = 0; b < B; b++) hJet.set(emb.subarray(roots[b]! * H, roots[b]! * H + H), b * H);
+      }
+      const head = await this.headSession.run({ h_jet: new Tensor('float32', hJet, [B, H]) });
+      out.probabilities.set(head['probability']!.data as Float32Array, start);
+      out.logits.set(head['logit']!.data as Float32Array, start);
+      out.embeddings.set(hJet, start * H);
+      if (out.nodeEmbeddings) {
+        o = 0;
+        for (let b = 0; b < B; b++) {
+          const size = trees[start + b]!.size;
+          const nodes = new Float32Array(size * H);
+          for (let k = 0; k < size; k++) {
+            const r = rowOf[o + k]! * H;
+            nodes.set(emb.subarray(r, r + H), k * H);
+          }
+          out.nodeEmbeddings[start + b] = nodes;
+          o += size;
+        }
+      }
+    } finally {
+      this.keepSpare(spare);
     }
-    const hJet = new Float32Array(B * H);
-    for (let b = 0; b < B; b++) {
-      const root = offsets[b]! + trees[start + b]!.root;
-      hJet.set(emb.subarray(root * H, root * H + H), b * H);
-    }
-    const head = await this.headSession.run({ h_jet: new Tensor('float32', hJet, [B, H]) });
-    out.probabilities.set(head['probability']!.data as Float32Array, start);
-    out.logits.set(head['logit']!.data as Float32Array, start);
-    out.embeddings.set(hJet, start * H);
-    if (out.nodeEmbeddings) {
-      for (let b = 0; b < B; b++) out.nodeEmbeddings[start + b] = emb.slice(offsets[b]! * H, offsets[b + 1]! * H);
-    }
+  }
+
+  /** Keeps the larger of the current spare buffers and `spare` for the next batch. */
+  private keepSpare(spare: { f32: Float32Array; i32: Int32Array }): void {
+    const kept = this.spare;
+    if (!kept || kept.f32.length + kept.i32.length < spare.f32.length + spare.i32.length) this.spare = spare;
   }
 
   /**
@@ -422,10 +509,11 @@ export async function loadRecnn(dir: string, options: LoadRecnnOptions = {}): Pr
   if (scaler.width !== RECNN_FEATURE_COUNT || scaler.features.some((f, i) => f !== config.features[i])) {
     throw new DataFormatError(scalerPath, `scales ${JSON.stringify(scaler.features)}, not the model's features ${JSON.stringify(config.features)}.`);
   }
-  const loadOptions = {
+  const loadOptions: LoadModelOptions = {
     device: options.device ?? 'cpu',
     ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
     ...(options.onFallback ? { onFallback: options.onFallback } : {}),
+    ortOptions: options.ortOptions ?? { extra: { session: { intra_op: { allow_spinning: '0' } } } },
   };
   const H = config.embeddingSize;
   const sessions: ModelSession[] = [];
