@@ -161,7 +161,7 @@ export function formatTransferTable(rows: readonly TransferRow[], format: TableF
   return formatResultTable(
     {
       columns: ['embedding from', 'head on', 'base AUC', 'transfer AUC', 'Δ AUC', 'own-embedding head AUC', 'base 1/ε_B (ε_S = 0.5)', 'transfer 1/ε_B (ε_S = 0.5)'],
-      rows: rows.map((r) => [r.from, r.to, r.baseAuc, r.transferAuc, r.transferAuc - r.baseAuc, r.selfHeadAuc, r.baseRejection50, r.transferRejection50]),
+      rows: rows.map((r) => [r.from, r.to, r.baseAuc, r.transferAuc, r.transferAuc - r.baseAuc, r.selfHeadAuc, r.baseRejection50.toFixed(1), r.transferRejection50.toFixed(1)]),
       digits: 4,
     },
     format,
