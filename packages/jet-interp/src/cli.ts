@@ -11,6 +11,7 @@ import { clusterFile } from './cli/cluster-command';
 import { parseKindPair, trainDataCommand, type TrainDataSource } from './cli/train-data-command';
 import { jetDefinition } from './cluster/jet-definition';
 import { saliencyCommand } from './cli/saliency-command';
+import { probeDataCommand } from './cli/probe-data-command';
 import { generateCommand, lundCommand, observablesCommand, type EventJetOptions } from './cli/jet-commands';
 import { parseTableFormat } from './format/result-table';
 import { parseJetKind } from './generator/jet-source';
@@ -249,6 +250,7 @@ program
     }
   });
 
+program.addCommand(probeDataCommand());
 program.addCommand(saliencyCommand());
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

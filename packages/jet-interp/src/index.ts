@@ -116,3 +116,15 @@ export { saliencyHeatmapSvg } from './saliency/saliency-heatmap-svg';
 export type { SaliencyHeatmapOptions } from './saliency/saliency-heatmap-svg';
 export { saliencyHeatmapPng } from './saliency/saliency-heatmap-png';
 export type { SaliencyHeatmapPngOptions } from './saliency/saliency-heatmap-png';
+
+// comparison networks of the linear-probing study (FCN, LSTM, CNN): featurisers, training arrays, ONNX loader
+export { jetFrame, wrapDeltaPhi } from './probes/jet-frame';
+export type { JetFrame } from './probes/jet-frame';
+export { CONSTITUENT_FEATURES, CONSTITUENT_FEATURE_COUNT, PROBE_CONSTITUENTS, constituentArray } from './probes/constituent-features';
+export type { ConstituentArrayOptions } from './probes/constituent-features';
+export { JET_IMAGE_DEFAULTS, jetImage } from './probes/jet-image';
+export type { JetImage, JetImageOptions } from './probes/jet-image';
+export { probeTrainingData, writeProbeTrainingData } from './probes/probe-data';
+export type { ProbeTrainingData, ProbeTrainingDataOptions, ProbeTrainingMeta } from './probes/probe-data';
+export { PROBE_ARCHS, PROBE_OUTPUTS, ProbeNetwork, loadProbeNetwork, parseProbeNetworkConfig } from './probes/probe-network';
+export type { LoadProbeNetworkOptions, ProbeArch, ProbeHiddenLayer, ProbeNetworkConfig, ProbeRunOptions, ProbeRunResult } from './probes/probe-network';
