@@ -82,3 +82,31 @@ describe('jet-interp cluster', () => {
     expect(m.stderr).toMatch(/error \[INVALID_ARGUMENT\]: Cannot read the event file .*missing\.dat/);
   });
 });
+
+describe('jet-interp generate | observables | lund | probe (end to end)', () => {
+  it('generates jets to a file that observables and lund read, and probes a model on a train-data file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jet-interp-cli-'));
+    const events = join(dir, 'w.txt');
+    expect(run('generate', '--kind', 'w', '--jets', '3', '--seed', '2', '--out', events, '-q').status).toBe(0);
+    const obs = run('observables', events, '-q');
+    expect(obs.status, obs.stderr).toBe(0);
+    const rows = obs.stdout.trim().split('\n');
+    expect(rows.length).toBe(4);
+    const mass = rows.slice(1).map((r) => Number(r.split(',')[5]));
+    for (const m of mass) expect(Math.abs(m - 80.4)).toBeLessThan(15); // W jets
+    const lund = run('lund', events, '--primary', '-q', '--out', join(dir, 'lund.csv'));
+    expect(lund.status, lund.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'lund.csv'), 'utf8')).toMatch(/^event,index,level,parent,ln_inv_delta,ln_kt/);
+    const bad = run('observables', events, '--jet', 'widest', '-q');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/error \[INVALID_ARGUMENT\]: --jet must be leading or event/);
+    const data = join(dir, 'wq.npz');
+    expect(run('train-data', '--kind', 'w,qcd', '--jets', '30', '--seed', '4', '--out', data, '-q').status).toBe(0);
+    const model = fileURLToPath(new URL('./recnn/__fixtures__/recnn-simple', import.meta.url));
+    const probe = run('probe', '-m', model, '-d', data, '--jets', '20', '--observables', 'mass,multiplicity', '-f', 'csv', '-q');
+    expect(probe.status, probe.stderr).toBe(0);
+    expect(probe.stdout.split('\n')[0]).toBe('observable,RecNN h_J · w/quark');
+    const unpaired = run('probe', '-m', model, '-q');
+    expect(unpaired.stderr).toMatch(/one --data file per --model/);
+  }, 120_000);
+});

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { Command } from 'commander';
-import { InvalidArgumentError, LabError } from '@lab/tensor-core';
+import { InvalidArgumentError, LabError, type ProgressCallback } from '@lab/tensor-core';
 import { createCliProgress } from '@lab/tensor-core/cli-progress';
 import { version } from '../package.json';
 import { clusterFile } from './cli/cluster-command';
@@ -123,6 +123,25 @@ async function emit(text: string, out: string | undefined): Promise<void> {
   else await writeFile(out, text);
 }
 
+/** Runs a command that writes CSV to stdout or `--out`, with a progress bar and a one-line summary on stderr. */
+async function runCsvCommand(
+  name: string,
+  opts: { out?: string; quiet?: boolean },
+  run: (onProgress: ProgressCallback, sink: (text: string) => Promise<void> | void) => Promise<string>,
+): Promise<void> {
+  const bar = createCliProgress(name, { enabled: !opts.quiet });
+  const chunks: string[] = [];
+  const sink = opts.out === undefined ? writeStdout : (t: string) => void chunks.push(t);
+  try {
+    const summary = await run(bar.onProgress, sink);
+    bar.stop();
+    if (opts.out !== undefined) await writeFile(opts.out, chunks.join(''));
+    if (!opts.quiet) process.stderr.write(`${summary}\n`);
+  } finally {
+    bar.stop();
+  }
+}
+
 function eventJetOptions(opts: { jet: string; jetRadius: string }): EventJetOptions {
   if (opts.jet !== 'leading' && opts.jet !== 'event') throw new InvalidArgumentError('jet', `--jet must be leading or event; received "${opts.jet}".`);
   return { jet: opts.jet, jetRadius: parseNumber('jet-radius', opts.jetRadius) };
@@ -155,19 +174,12 @@ program
   .option('--jet-radius <R>', 'anti-kt radius of the leading jet, and R of the observables', '0.8')
   .option('-o, --out <file>', 'CSV file to write (default: stdout)')
   .option('-q, --quiet', 'no progress bar')
-  .action(async (file: string, opts: { jet: string; jetRadius: string; out?: string; quiet?: boolean }) => {
-    const bar = createCliProgress('observables', { enabled: !opts.quiet });
-    const chunks: string[] = [];
-    const sink = opts.out === undefined ? writeStdout : (t: string) => void chunks.push(t);
-    try {
-      const r = await observablesCommand(file, { ...eventJetOptions(opts), onProgress: bar.onProgress }, sink);
-      bar.stop();
-      if (opts.out !== undefined) await writeFile(opts.out, chunks.join(''));
-      if (!opts.quiet) process.stderr.write(`${r.rows} jets from ${r.events} events\n`);
-    } finally {
-      bar.stop();
-    }
-  });
+  .action((file: string, opts: { jet: string; jetRadius: string; out?: string; quiet?: boolean }) =>
+    runCsvCommand('observables', opts, async (onProgress, sink) => {
+      const r = await observablesCommand(file, { ...eventJetOptions(opts), onProgress }, sink);
+      return `${r.rows} jets from ${r.events} events`;
+    }),
+  );
 
 program
   .command('lund')
@@ -178,19 +190,12 @@ program
   .option('--jet-radius <R>', 'anti-kt radius of the leading jet', '0.8')
   .option('-o, --out <file>', 'CSV file to write (default: stdout)')
   .option('-q, --quiet', 'no progress bar')
-  .action(async (file: string, opts: { primary?: boolean; jet: string; jetRadius: string; out?: string; quiet?: boolean }) => {
-    const bar = createCliProgress('lund', { enabled: !opts.quiet });
-    const chunks: string[] = [];
-    const sink = opts.out === undefined ? writeStdout : (t: string) => void chunks.push(t);
-    try {
-      const r = await lundCommand(file, { ...eventJetOptions(opts), primary: opts.primary ?? false, onProgress: bar.onProgress }, sink);
-      bar.stop();
-      if (opts.out !== undefined) await writeFile(opts.out, chunks.join(''));
-      if (!opts.quiet) process.stderr.write(`${r.splittings} splittings from ${r.events} events\n`);
-    } finally {
-      bar.stop();
-    }
-  });
+  .action((file: string, opts: { primary?: boolean; jet: string; jetRadius: string; out?: string; quiet?: boolean }) =>
+    runCsvCommand('lund', opts, async (onProgress, sink) => {
+      const r = await lundCommand(file, { ...eventJetOptions(opts), primary: opts.primary ?? false, onProgress }, sink);
+      return `${r.splittings} splittings from ${r.events} events`;
+    }),
+  );
 
 program
   .command('probe')
