@@ -1,8 +1,39 @@
 /**
- * Public surface of this package. It is a placeholder until its issue lands: it only reports its version.
+ * `@lab/protein-tl`: Pfam protein family classification by transfer learning from protein language model embeddings
+ * (Vitale & Stegmayer), on `@lab/tensor-core`. This part: sequence I/O (FASTA, Pfam CSV shards, Stockholm, label
+ * order) and the ESM-2 tokeniser.
  * @packageDocumentation
  */
 import { version } from '../package.json';
 
 /** The package version, read from package.json at build time. */
 export const VERSION: string = version;
+
+export { ProteinFormatError } from './errors/protein-format-error';
+export type { ProteinFormatProblem, ProteinFormatLocation } from './errors/protein-format-error';
+export { UnknownLabelError } from './errors/unknown-label-error';
+
+export { PROTEIN_RESIDUES, GAP_CHARACTERS, PROTEIN_ALPHABET } from './alphabet/protein-alphabet';
+export { ungapSequence } from './alphabet/ungap-sequence';
+export type { UngapOptions } from './alphabet/ungap-sequence';
+
+export { parseFasta, readFasta } from './io/fasta-reader';
+export type { FastaRecord, FastaReadOptions, DuplicateNamePolicy, LowercasePolicy } from './io/fasta-reader';
+export { formatFasta, writeFasta } from './io/fasta-writer';
+export type { FastaWriteOptions, WriteFastaOptions } from './io/fasta-writer';
+export { PFAM_CSV_COLUMNS, detectPfamLayout, readPfamCsv, parsePfamCsv } from './io/pfam-csv';
+export type { PfamCsvLayout, PfamRecord, PfamCsvHeader, PfamCsvOptions } from './io/pfam-csv';
+export { parseStockholm, readStockholm } from './io/stockholm';
+export type { StockholmAlignment, StockholmMarkup, StockholmReadOptions } from './io/stockholm';
+export { parseLabelOrder, readLabelOrder, formatLabelOrder, writeLabelOrder } from './io/label-order';
+export { LabelIndex } from './labels/label-index';
+
+export { ESM2_VOCAB, ESM2_SPECIAL_IDS, ESM2_MAX_RESIDUES } from './tokenize/esm-vocab';
+export { EsmTokenizer } from './tokenize/esm-tokenizer';
+export type { EsmSplitMode, EsmEncodeOptions, EsmBatchOptions, EsmBatch, EsmDecodeOptions } from './tokenize/esm-tokenizer';
+export { centerCrop } from './tokenize/center-crop';
+export type { CroppedSequence } from './tokenize/center-crop';
+export { slidingWindows, windowOwners, windowTokenToResidue } from './tokenize/sliding-windows';
+export type { SequenceWindow, SlidingWindowOptions } from './tokenize/sliding-windows';
+export { lengthBuckets } from './tokenize/length-buckets';
+export type { LengthBucketOptions } from './tokenize/length-buckets';
