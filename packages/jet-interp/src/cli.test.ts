@@ -105,7 +105,7 @@ describe('jet-interp generate | observables | lund | probe (end to end)', () => 
     const model = fileURLToPath(new URL('./recnn/__fixtures__/recnn-simple', import.meta.url));
     const probe = run('probe', '-m', model, '-d', data, '--jets', '20', '--observables', 'mass,multiplicity', '-f', 'csv', '-q');
     expect(probe.status, probe.stderr).toBe(0);
-    expect(probe.stdout.split('\n')[0]).toBe('observable,RecNN h_J · w/quark');
+    expect(probe.stdout.split('\n')[0]).toBe('task,representation,observable,r2,r2_fit,fit_jets,score_jets');
     const unpaired = run('probe', '-m', model, '-q');
     expect(unpaired.stderr).toMatch(/one --data file per --model/);
   }, 120_000);

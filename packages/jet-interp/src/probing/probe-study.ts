@@ -82,9 +82,11 @@ export function probeRepresentation(task: string, representation: string, rows: 
 }
 
 /**
- * The study's table: one row per observable, one column per (representation, task), R² in the cells.
+ * The study's table. Markdown: one table per task, one row per observable, one column per representation, R² in the
+ * cells; CSV: long form, one line per (task, representation, observable) with R² on the scoring and the fitting jets;
+ * JSON: the rows as they are.
  * @param rows - probe results
- * @param format - `md`, `csv` or `json` (JSON: the rows as they are)
+ * @param format - `md`, `csv` or `json`
  * @param digits - decimals @default 3
  * @returns the table text
  * @example
@@ -94,17 +96,24 @@ export function probeRepresentation(task: string, representation: string, rows: 
  */
 export function formatProbeTable(rows: readonly ProbeRow[], format: TableFormat, digits = 3): string {
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
-  const columns: string[] = [];
-  const observables: string[] = [];
-  for (const r of rows) {
-    const c = `${r.representation} · ${r.task}`;
-    if (!columns.includes(c)) columns.push(c);
-    if (!observables.includes(r.observable)) observables.push(r.observable);
+  if (format === 'csv') {
+    return formatResultTable(
+      { columns: ['task', 'representation', 'observable', 'r2', 'r2_fit', 'fit_jets', 'score_jets'], rows: rows.map((r) => [r.task, r.representation, r.observable, r.r2, r.r2Fit, String(r.fitJets), String(r.scoreJets)]), digits: 6 },
+      'csv',
+    );
   }
-  const table: ResultTable = {
-    columns: ['observable', ...columns],
-    rows: observables.map((o) => [o, ...columns.map((c) => rows.find((r) => r.observable === o && `${r.representation} · ${r.task}` === c)?.r2 ?? null)]),
-    digits,
-  };
-  return formatResultTable(table, format);
+  const tasks = [...new Set(rows.map((r) => r.task))];
+  const parts = tasks.map((task) => {
+    const own = rows.filter((r) => r.task === task);
+    const reps = [...new Set(own.map((r) => r.representation))];
+    const observables = [...new Set(own.map((r) => r.observable))];
+    const table: ResultTable = {
+      columns: ['observable', ...reps],
+      rows: observables.map((o) => [o, ...reps.map((rep) => own.find((r) => r.observable === o && r.representation === rep)?.r2 ?? null)]),
+      digits,
+    };
+    const body = formatResultTable(table, format);
+    return tasks.length > 1 ? `### ${task}\n\n${body}` : body;
+  });
+  return parts.join('\n');
 }

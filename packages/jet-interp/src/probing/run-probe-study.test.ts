@@ -47,7 +47,8 @@ describe('runProbeStudy', () => {
     });
     expect(rows[0]!.r2).toBeCloseTo(ref.mass!.r2, 10);
     expect(rows[0]!.task).toBe('w/quark'); // the fixture model's recnn.json names its task
-    expect(formatProbeTable(rows, 'md')).toMatch(/\| observable \| RecNN h_J · w\/quark \|/);
+    expect(formatProbeTable(rows, 'md')).toMatch(/\| observable \| RecNN h_J \|/);
+    expect(formatProbeTable(rows, 'csv').split('\n')[1]).toMatch(/^w\/quark,RecNN h_J,mass,/);
   }, 60_000);
 });
 
