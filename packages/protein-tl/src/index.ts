@@ -37,3 +37,9 @@ export { slidingWindows, windowOwners, windowTokenToResidue } from './tokenize/s
 export type { SequenceWindow, SlidingWindowOptions } from './tokenize/sliding-windows';
 export { lengthBuckets } from './tokenize/length-buckets';
 export type { LengthBucketOptions } from './tokenize/length-buckets';
+
+// protein language model embeddings (ESM-2 family through onnxruntime)
+export { EsmEmbedder, loadEsmEmbedder } from './embed/esm-embedder';
+export type { EsmPooling, LongSequencePolicy, EmbedInput, LoadEsmEmbedderOptions, EsmEmbedOptions, EsmEmbeddings } from './embed/esm-embedder';
+export { SequenceEmbeddingError } from './embed/sequence-embedding-error';
+export type { SequenceEmbeddingProblem } from './embed/sequence-embedding-error';
