@@ -43,3 +43,21 @@ export { EsmEmbedder, loadEsmEmbedder } from './embed/esm-embedder';
 export type { EsmPooling, LongSequencePolicy, EmbedInput, LoadEsmEmbedderOptions, EsmEmbedOptions, EsmEmbeddings } from './embed/esm-embedder';
 export { SequenceEmbeddingError } from './embed/sequence-embedding-error';
 export type { SequenceEmbeddingProblem } from './embed/sequence-embedding-error';
+
+// classification heads: exact 1-NN, kNN ensemble, MLP and MLP ensemble (the study's), approximate 1-NN (hnswlib-node)
+export { NearestNeighbor } from './heads/nearest-neighbor';
+export type { NeighborResult } from './heads/nearest-neighbor';
+export type { NearestResult, NearestSearchOptions } from './heads/nearest-search';
+export { HnswNearestNeighbor } from './heads/hnsw-nearest-neighbor';
+export type { HnswOptions } from './heads/hnsw-nearest-neighbor';
+export { KnnEnsemble } from './heads/knn-ensemble';
+export type { KnnEnsembleOptions } from './heads/knn-ensemble';
+export { MlpHead, STUDY_MLP_HIDDEN } from './heads/mlp-head';
+export type { MlpHeadOptions, MlpHeadEpoch } from './heads/mlp-head';
+export { MlpEnsemble } from './heads/mlp-ensemble';
+export type { MlpEnsembleOptions } from './heads/mlp-ensemble';
+export { majorityVote } from './heads/majority-vote';
+export { disjointSubsets } from './heads/disjoint-subsets';
+export { saveHead, loadHead, HEAD_FORMAT_VERSION, HEAD_MANIFEST } from './heads/head-io';
+export type { ClassificationHead, HeadManifest } from './heads/head-io';
+export type { EmbeddingRows } from './heads/embedding-matrix';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DataFormatError } from '../errors/lab-error';
 import { findPython, runPythonJson } from '../testing/python-reference';
-import { decodeNpy, decodeNpz, encodeNpy, encodeNpz, ndarray, readNpy, readNpz, writeNpz } from './npy';
+import { decodeNpy, decodeNpz, encodeNpy, encodeNpz, ndarray, readNpy, readNpz, writeNpy, writeNpz } from './npy';
 
 const dir = mkdtempSync(join(tmpdir(), 'npy-'));
 const probe = findPython(['numpy']);
@@ -72,6 +72,16 @@ describe('.npy / .npz', () => {
     expect(back.scalar!.shape).toEqual([]);
     await expect(readNpy(fortran)).rejects.toThrow(/Fortran-ordered arrays are not supported/);
     expect(readFileSync(ours).length).toBeGreaterThan(0);
+  });
+
+  it('reads a .npy file back from disk (a Node Buffer is a view: the data must be copied, not re-viewed)', async () => {
+    const path = join(dir, 'round.npy');
+    await writeNpy(path, ndarray('float64', [3], Float64Array.of(1, 2, 3)));
+    expect(Array.from((await readNpy(path)).data as Float64Array)).toEqual([1, 2, 3]);
+    await writeNpy(path, ndarray('int32', [2, 2], Int32Array.of(-1, 5, 7, 9)));
+    const back = await readNpy(path);
+    expect(back.shape).toEqual([2, 2]);
+    expect(Array.from(back.data as Int32Array)).toEqual([-1, 5, 7, 9]);
   });
 
   it('names a missing file', async () => {

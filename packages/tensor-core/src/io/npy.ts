@@ -125,7 +125,8 @@ export function decodeNpy(bytes: Uint8Array, source = '<npy>'): NdArray {
   if (bytes.length < offset + byteLength) {
     throw new DataFormatError(source, `truncated data: shape (${shape.join(', ')}) needs ${byteLength} bytes, file has ${bytes.length - offset}`);
   }
-  const copy = bytes.slice(offset, offset + byteLength); // aligned copy
+  // an aligned copy: TypedArray.prototype.slice copies (a Node Buffer's own slice would return a view of the whole file)
+  const copy = Uint8Array.prototype.slice.call(bytes, offset, offset + byteLength);
   const data = new ctor(copy.buffer, 0, size);
   return { dtype, shape, data } as NdArray;
 }

@@ -6,6 +6,7 @@
 import { InvalidArgumentError, DataFormatError } from '../errors/lab-error';
 import { throttleProgress, type WithProgress } from '../progress/progress';
 import { Rng } from '../rng/rng';
+import { wasmGemm } from './wasm-gemm';
 
 /** Hidden-layer activations of {@link Mlp}. */
 export const MLP_ACTIVATIONS = Object.freeze(['relu', 'identity', 'tanh', 'logistic'] as const);
@@ -56,50 +57,94 @@ function checkSpec(spec: MlpSpec): Required<MlpSpec> {
   return { inputs: spec.inputs, hidden: [...spec.hidden], outputs: spec.outputs, activation };
 }
 
-/** C[n×m] = A[n×k]·B[k×m] (+ bias row). */
-function matmul(A: Float64Array, B: Float64Array, n: number, k: number, m: number, bias?: Float64Array): Float64Array {
+/** Multiply-adds from which a product goes to the WebAssembly kernel (below, copying costs more than it saves). */
+const WASM_MIN_WORK = 1 << 15;
+
+/**
+ * C[i·m + j] = Σ_s L(i, s)·R(s, j) (+ bias[j]) for i < n, j < m, s < k, where L(i, s) = A[i·aRow + s·aK] and
+ * R(s, j) = B[s·bK + j·bCol]: one strided kernel for the three products of a dense layer (forward, weight gradient,
+ * input gradient). 4 × 4 register tiles (16 accumulators, 8 loads per 16 multiply-adds), the rows of C walked inside
+ * one column panel so that the panel of B stays in cache; scalar loops for the edges.
+ */
+function gemm(
+  A: Float64Array, aRow: number, aK: number,
+  B: Float64Array, bK: number, bCol: number,
+  n: number, m: number, k: number, bias?: Float64Array,
+): Float64Array {
+  // large products on the WebAssembly SIMD kernel (same summation order, bit-identical results); JavaScript otherwise
+  const W = n * m * k >= WASM_MIN_WORK ? wasmGemm(A, aRow, aK, B, bK, bCol, n, m, k) : null;
+  if (W) {
+    if (bias) for (let i = 0; i < n; i++) for (let j = 0, o = i * m; j < m; j++) W[o + j]! += bias[j]!;
+    return W;
+  }
   const C = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) {
-    const ci = i * m;
-    if (bias) for (let j = 0; j < m; j++) C[ci + j] = bias[j]!;
-    for (let p = 0; p < k; p++) {
-      const a = A[i * k + p]!;
-      if (a === 0) continue;
-      const bp = p * m;
-      for (let j = 0; j < m; j++) C[ci + j]! += a * B[bp + j]!;
+  const n4 = n - (n % 4);
+  const m4 = m - (m % 4);
+  for (let j = 0; j < m4; j += 4) {
+    const b0 = j * bCol;
+    const b1 = b0 + bCol;
+    const b2 = b1 + bCol;
+    const b3 = b2 + bCol;
+    for (let i = 0; i < n4; i += 4) {
+      const a0 = i * aRow;
+      const a1 = a0 + aRow;
+      const a2 = a1 + aRow;
+      const a3 = a2 + aRow;
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let s = 0, sa = 0, sb = 0; s < k; s++, sa += aK, sb += bK) {
+        const x0 = A[a0 + sa]!;
+        const x1 = A[a1 + sa]!;
+        const x2 = A[a2 + sa]!;
+        const x3 = A[a3 + sa]!;
+        const y0 = B[b0 + sb]!;
+        const y1 = B[b1 + sb]!;
+        const y2 = B[b2 + sb]!;
+        const y3 = B[b3 + sb]!;
+        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+      }
+      let o = i * m + j;
+      C[o] = c00; C[o + 1] = c01; C[o + 2] = c02; C[o + 3] = c03;
+      o += m;
+      C[o] = c10; C[o + 1] = c11; C[o + 2] = c12; C[o + 3] = c13;
+      o += m;
+      C[o] = c20; C[o + 1] = c21; C[o + 2] = c22; C[o + 3] = c23;
+      o += m;
+      C[o] = c30; C[o + 1] = c31; C[o + 2] = c32; C[o + 3] = c33;
     }
+  }
+  // edges: the last n % 4 rows (all columns) and the last m % 4 columns (first n4 rows)
+  const edge = (i: number, j: number) => {
+    let c = 0;
+    for (let s = 0, sa = i * aRow, sb = j * bCol; s < k; s++, sa += aK, sb += bK) c += A[sa]! * B[sb]!;
+    C[i * m + j] = c;
+  };
+  for (let i = n4; i < n; i++) for (let j = 0; j < m; j++) edge(i, j);
+  for (let i = 0; i < n4; i++) for (let j = m4; j < m; j++) edge(i, j);
+  if (bias) {
+    for (let i = 0; i < n; i++) for (let j = 0, o = i * m; j < m; j++) C[o + j]! += bias[j]!;
   }
   return C;
 }
 
+/** C[n×m] = A[n×k]·B[k×m] (+ bias row). */
+function matmul(A: Float64Array, B: Float64Array, n: number, k: number, m: number, bias?: Float64Array): Float64Array {
+  return gemm(A, k, 1, B, m, 1, n, m, k, bias);
+}
+
 /** G[k×m] = A[n×k]ᵀ·D[n×m]. */
 function matmulTA(A: Float64Array, D: Float64Array, n: number, k: number, m: number): Float64Array {
-  const G = new Float64Array(k * m);
-  for (let i = 0; i < n; i++) {
-    for (let p = 0; p < k; p++) {
-      const a = A[i * k + p]!;
-      if (a === 0) continue;
-      const gp = p * m;
-      const di = i * m;
-      for (let j = 0; j < m; j++) G[gp + j]! += a * D[di + j]!;
-    }
-  }
-  return G;
+  return gemm(A, 1, k, D, m, 1, k, m, n);
 }
 
 /** E[n×k] = D[n×m]·B[k×m]ᵀ. */
 function matmulTB(D: Float64Array, B: Float64Array, n: number, m: number, k: number): Float64Array {
-  const E = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) {
-    const di = i * m;
-    for (let p = 0; p < k; p++) {
-      const bp = p * m;
-      let s = 0;
-      for (let j = 0; j < m; j++) s += D[di + j]! * B[bp + j]!;
-      E[i * k + p] = s;
-    }
-  }
-  return E;
+  return gemm(D, m, 1, B, 1, m, n, k, m);
 }
 
 function activate(z: Float64Array, act: MlpActivation): Float64Array {
