@@ -7,12 +7,11 @@
 // graph construction timed separately (single-threaded addPoint).
 // The study's target scale is 1M × 1024; this runs at --n rows (default 50 000) because the build is single-threaded
 // and the machine has 2 shared cores: the scale is stated in the result.
-// Run: node --import tsx bench/protein-tl/ann-hnsw.mjs [--n 50000] [--d 1024] [--m 1000] [--threads 2]
+// Run (after npm run build): node bench/protein-tl/ann-hnsw.mjs [--n 50000] [--d 1024] [--m 1000] [--threads 2]
 //      → bench/results/protein-tl-ann-hnsw.json
 import os from 'node:os';
 import { Rng } from '@lab/tensor-core';
-import { HnswNearestNeighbor } from '../../packages/protein-tl/src/heads/hnsw-nearest-neighbor.ts';
-import { NearestNeighbor } from '../../packages/protein-tl/src/heads/nearest-neighbor.ts';
+import { HnswNearestNeighbor, NearestNeighbor } from '@lab/protein-tl';
 import { median, writeResult } from '../lib/report.mjs';
 
 function arg(name, fallback) {

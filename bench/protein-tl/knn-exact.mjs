@@ -7,7 +7,7 @@
 // start-up and the exact re-check; the rows are already stored (fit is outside, as numpy's load is).
 // numpy: norms + sgemm + argmin (BLAS threads = OPENBLAS_NUM_THREADS, default = our thread count).
 // Correctness: neighbour indices agree (numpy's float32 argmin may differ on near ties; counted and reported).
-// Run: node --import tsx bench/protein-tl/knn-exact.mjs [--n 20000] [--d 1024] [--m 2000] [--threads 2] [--rounds 3]
+// Run (after npm run build): node bench/protein-tl/knn-exact.mjs [--n 20000] [--d 1024] [--m 2000] [--threads 2] [--rounds 3]
 //      → bench/results/protein-tl-knn-exact.json
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Rng, encodeNpy, ndarray } from '@lab/tensor-core';
-import { NearestNeighbor } from '../../packages/protein-tl/src/heads/nearest-neighbor.ts';
+import { NearestNeighbor } from '@lab/protein-tl';
 import { median, writeResult } from '../lib/report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

@@ -6,14 +6,14 @@
 // Data: SYNTHETIC Gaussian class clusters in 1024-D (seeded tensor-core Rng): K centres ~ N(0, s²I), rows = centre + N(0, I).
 // Timed: the training loop only (ours: MlpHead.train; sklearn: the partial_fit loop in bench/protein-tl/mlp_sklearn.py).
 // sklearn's BLAS threads = OPENBLAS_NUM_THREADS (default: all cores); ours is single-threaded.
-// Run: node --import tsx bench/protein-tl/mlp-train.mjs [--n 10000] [--classes 50] [--epochs 3] → bench/results/protein-tl-mlp-train.json
+// Run (after npm run build): node bench/protein-tl/mlp-train.mjs [--n 10000] [--classes 50] [--epochs 3] → bench/results/protein-tl-mlp-train.json
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng, encodeNpy, ndarray } from '@lab/tensor-core';
-import { MlpHead, STUDY_MLP_HIDDEN } from '../../packages/protein-tl/src/heads/mlp-head.ts';
+import { MlpHead, STUDY_MLP_HIDDEN } from '@lab/protein-tl';
 import { writeResult } from '../lib/report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
