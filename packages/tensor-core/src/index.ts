@@ -37,6 +37,7 @@ export type { NumericData, PaddedBatch, PadBatchOptions } from './tensor/tensors
 
 export { ndarray, encodeNpy, decodeNpy, encodeNpz, decodeNpz, readNpy, writeNpy, readNpz, writeNpz, ndarrayToTensor, tensorToNdarray } from './io/npy';
 export type { NdArray, NpyDType } from './io/npy';
+export { isGzipFile } from './io/gzip';
 
 export { Rng } from './rng/rng';
 

@@ -4,11 +4,10 @@
  * @packageDocumentation
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { DataFormatError } from '@lab/tensor-core';
+import { DataFormatError, isGzipFile } from '@lab/tensor-core';
 import { checkEnergyTolerance, particleError, particleProblem, ParticleEvent } from '../particles/particle-event';
 import { formatG } from '../format/format-g';
 
@@ -130,7 +129,7 @@ export function parseFastJetEvents(text: string, options: FastJetTextOptions = {
  */
 export async function* readFastJetEvents(path: string, options: FastJetTextOptions = {}): AsyncGenerator<ParticleEvent> {
   const parser = new FastJetTextParser(options.source ?? basename(path), options.energyTolerance);
-  const gzip = await isGzip(path);
+  const gzip = await isGzipFile(path);
   const raw = createReadStream(path);
   if (options.onBytes) {
     const onBytes = options.onBytes;
@@ -173,13 +172,3 @@ export function formatFastJetEvents(events: Iterable<ParticleEvent>): string {
   return parts.join('');
 }
 
-async function isGzip(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(buf, 0, 2, 0);
-    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
-}

@@ -4,26 +4,12 @@
  * @internal
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { throttleProgress, type ProgressCallback } from '@lab/tensor-core';
+import { isGzipFile, throttleProgress, type ProgressCallback } from '@lab/tensor-core';
 
-/**
- * True when the file starts with the gzip magic bytes 1f 8b.
- * @internal
- */
-export async function isGzipFile(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(buf, 0, 2, 0);
-    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
-}
 
 /**
  * Opens a file (plain or gzip) as a stream of decompressed bytes. `onProgress` receives the bytes of the file read so
