@@ -38,6 +38,8 @@ export type { NumericData, PaddedBatch, PadBatchOptions } from './tensor/tensors
 export { ndarray, encodeNpy, decodeNpy, encodeNpz, decodeNpz, readNpy, writeNpy, readNpz, writeNpz, ndarrayToTensor, tensorToNdarray } from './io/npy';
 export type { NdArray, NpyDType } from './io/npy';
 export { isGzipFile } from './io/gzip';
+export { singleFunctionWasmModule, uleb128 } from './wasm/wasm-module';
+export type { SingleFunctionWasmModule } from './wasm/wasm-module';
 
 export { Rng } from './rng/rng';
 

@@ -4,6 +4,7 @@
  * once per process.
  * @packageDocumentation
  */
+import { singleFunctionWasmModule, uleb128 } from '@lab/tensor-core';
 
 /** A WebAssembly memory (the project's TypeScript libraries do not declare the WebAssembly JS API). */
 export interface WasmMemory {
@@ -30,38 +31,6 @@ const OP = {
 /** SIMD sub-opcodes (after 0xfd, LEB128). */
 const SIMD = { v128Load: 0x00, v128Const: 0x0c, f32x4ExtractLane: 0x1f, f32x4Add: 0xe4, f32x4Mul: 0xe6 } as const;
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
 /**
  * The kernel `dots(q, t, nt, rowBytes, out)` (byte addresses): for the 4 query rows at `q` (stride `rowBytes`) and the
  * `nt` (even) training rows at `t` (same stride), `out[r·nt + c] = q_r · t_c` as float32, computed 4 queries × 2 rows
@@ -72,7 +41,7 @@ function kernelBody(): number[] {
   // v128 locals 15..22 acc (r, c) = 15 + 2r + c, 23 x, 24 y, 25 v
   const g = (i: number) => [OP.localGet, i];
   const set = (i: number) => [OP.localSet, i];
-  const simd = (op: number, ...imm: number[]) => [OP.simd, ...uleb(op), ...imm];
+  const simd = (op: number, ...imm: number[]) => [OP.simd, ...uleb128(op), ...imm];
   const add = [OP.i32Add];
   const code: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
@@ -106,24 +75,19 @@ function kernelBody(): number[] {
       emit(g(oBase[r]!), g(5), [OP.i32Const, 2, OP.i32Shl], add);
       emit(g(acc), simd(SIMD.f32x4ExtractLane, 0), g(acc), simd(SIMD.f32x4ExtractLane, 1), [OP.f32Add]);
       emit(g(acc), simd(SIMD.f32x4ExtractLane, 2), g(acc), simd(SIMD.f32x4ExtractLane, 3), [OP.f32Add], [OP.f32Add]);
-      emit([OP.f32Store, 2, ...uleb(c * 4)]);
+      emit([OP.f32Store, 2, ...uleb128(c * 4)]);
     }
   }
   emit(g(5), [OP.i32Const, 2], add, [OP.localTee, 5], g(2), [OP.i32LtU], [OP.brIf, 0], [OP.end]);
   emit([OP.end]);
-  const locals = [2, ...uleb(10), 0x7f, ...uleb(11), 0x7b];
+  const locals = [2, ...uleb128(10), 0x7f, ...uleb128(11), 0x7b];
   const body = [...locals, ...code];
-  return [...uleb(body.length), ...body];
+  return body;
 }
 
 /** Bytes of the module (imports `env.mem`, a shared memory of at least 1 page; exports `dots`). */
 export function simdDotsModuleBytes(maxPages = 65536): Uint8Array {
-  const type = section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]);
-  const imp = section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(1), ...uleb(maxPages)]);
-  const func = section(3, [1, 0]);
-  const exp = section(7, [1, ...str('dots'), 0x00, 0]);
-  const code = section(10, [1, ...kernelBody()]);
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imp, ...func, ...exp, ...code]);
+  return singleFunctionWasmModule({ params: 5, memory: { min: 1, max: maxPages, shared: true }, exportName: 'dots', body: kernelBody() });
 }
 
 let compiled: WasmModule | null | undefined;

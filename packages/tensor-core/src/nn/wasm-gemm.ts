@@ -4,6 +4,7 @@
  * multiply then add, no fused multiply-add), so both give bit-identical results.
  * @packageDocumentation
  */
+import { singleFunctionWasmModule, uleb128 } from '../wasm/wasm-module';
 
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -13,25 +14,6 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Memory: new (descriptor: { initial: number }) => WasmMemory;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function name(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
 /**
@@ -48,10 +30,10 @@ function body(): number[] {
   const get = (i: number) => [0x20, i];
   const set = (i: number) => [0x21, i];
   const tee = (i: number) => [0x22, i];
-  const i32 = (v: number) => [0x41, ...uleb(v)]; // small non-negative constants only (< 64)
+  const i32 = (v: number) => [0x41, ...uleb128(v)]; // small non-negative constants only (< 64)
   const add = 0x6a;
   const mul = 0x6c;
-  const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
+  const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb128(op), ...imm];
   e(get(1), get(1), add, set(14), get(14), get(1), add, set(15));
   e(get(7), i32(3), 0x74, set(17)); // cRow = m4·8
   e(i32(0), set(10));
@@ -86,18 +68,13 @@ function body(): number[] {
   e(get(9), i32(4), add, tee(9), get(6), 0x49, 0x0d, 0, 0x0b); // i < n4 → loop
   e(get(10), i32(4), add, tee(10), get(7), 0x49, 0x0d, 0, 0x0b); // j < m4 → loop
   e(0x0b);
-  const locals = [2, ...uleb(9), 0x7f, ...uleb(11), 0x7b];
+  const locals = [2, ...uleb128(9), 0x7f, ...uleb128(11), 0x7b];
   const b = [...locals, ...c];
-  return [...uleb(b.length), ...b];
+  return b;
 }
 
 function moduleBytes(): Uint8Array {
-  const type = section(1, [1, 0x60, 9, ...new Array(9).fill(0x7f), 0]);
-  const imp = section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]);
-  const func = section(3, [1, 0]);
-  const exp = section(7, [1, ...name('gemm'), 0x00, 0]);
-  const code = section(10, [1, ...body()]);
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imp, ...func, ...exp, ...code]);
+  return singleFunctionWasmModule({ params: 9, memory: { min: 1 }, exportName: 'gemm', body: body() });
 }
 
 type GemmFn = (a: number, aRow: number, aK: number, b: number, bRow: number, c: number, n4: number, m4: number, k: number) => void;
