@@ -84,7 +84,7 @@ export { RecnnModel, loadRecnn } from './recnn/recnn-model';
 export { SHIPPED_RECNN_TASKS, shippedRecnnDir } from './recnn/shipped-models';
 export type { ShippedRecnnTask } from './recnn/shipped-models';
 export type { LoadRecnnOptions, RecnnRunOptions, RecnnResult, RecnnGoldenReport } from './recnn/recnn-model';
-export { readTrainingJets } from './recnn/training-data';
+export { readTrainingJets, readTrainingSplits } from './recnn/training-data';
 export type { TrainingJets } from './recnn/training-data';
 
 // linear probing (Table 1) and transferability (Table 2)

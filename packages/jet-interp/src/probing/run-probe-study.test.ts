@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainDataCommand } from '../cli/train-data-command';
 import { loadRecnn } from '../recnn/recnn-model';
-import { readTrainingJets } from '../recnn/training-data';
+import { readTrainingJets, readTrainingSplits } from '../recnn/training-data';
 import { runTransferStudy, formatTransferTable } from '../transfer/run-transfer-study';
 import { formatProbeTable, observableColumns } from './probe-study';
 import { runProbeStudy } from './run-probe-study';
@@ -27,6 +27,12 @@ describe('readTrainingJets', () => {
     expect(test.jets.length).toBe(5);
     expect(Array.from(test.split).every((s) => s === 2)).toBe(true);
     await expect(readTrainingJets(join(FIXTURES, 'recnn-simple', 'golden-jets.npz'))).rejects.toThrow(/write them with `jet-interp train-data`/);
+    // several splits from one read equal one read per split
+    const both = await readTrainingSplits(data, ['validation', 'test'], { limit: 5 });
+    expect(Array.from(both.test.labels)).toEqual(Array.from(test.labels));
+    expect(Array.from(both.test.jets[2]!.momenta)).toEqual(Array.from(test.jets[2]!.momenta));
+    expect(Array.from(both.validation.split).every((s) => s === 1)).toBe(true);
+    await expect(readTrainingSplits(data, ['dev' as never])).rejects.toThrow(/split must be one of train, validation, test/);
   });
 });
 

@@ -6,7 +6,7 @@
 import { InvalidArgumentError, stagedProgress, type WithProgress } from '@lab/tensor-core';
 import type { Device } from '@lab/tensor-core';
 import { loadRecnn } from '../recnn/recnn-model';
-import { readTrainingJets } from '../recnn/training-data';
+import { readTrainingSplits } from '../recnn/training-data';
 import type { ParticleEvent } from '../particles/particle-event';
 import { PROBE_OBSERVABLES, observableColumns, probeRepresentation, type ProbeRow } from './probe-study';
 import type { FeatureRows } from './linear-probe';
@@ -60,8 +60,7 @@ export async function runProbeStudy(tasks: readonly ProbeTask[], options: ProbeS
     const model = await loadRecnn(task.model, { device: options.device ?? 'cpu' });
     try {
       const name = task.name ?? `${model.config.signal}/${model.config.background}`;
-      const fit = await readTrainingJets(task.data, { split: 'validation', limit: n });
-      const score = await readTrainingJets(task.data, { split: 'test', limit: n });
+      const { validation: fit, test: score } = await readTrainingSplits(task.data, ['validation', 'test'], { limit: n });
       const jets = [...fit.jets, ...score.jets];
       const split = { fit: Array.from({ length: fit.jets.length }, (_, i) => i), score: Array.from({ length: score.jets.length }, (_, i) => fit.jets.length + i) };
       const obs = observableColumns(jets, names, { onProgress: stages[2 * t]! });

@@ -340,6 +340,45 @@ export interface TrainingJets {
  * ```
  */
 export async function readTrainingJets(file: string, options: { split?: keyof typeof RECNN_SPLITS; limit?: number } = {}): Promise<TrainingJets> {
+  if (options.split === undefined) return takeJets(await readTrainingFile(file), -1, options.limit);
+  return (await readTrainingSplits(file, [options.split], options))[options.split]!;
+}
+
+/**
+ * Several splits of a `jet-interp train-data` file from one read of it (the file holds every split; reading it once per
+ * split would decompress it again each time).
+ * @param file - the .npz
+ * @param splits - which splits
+ * @param options - `limit`: at most this many jets per split
+ * @returns split name → its jets, labels and metadata
+ * @throws DataFormatError as {@link readTrainingJets}; InvalidArgumentError for an unknown split
+ * @example
+ * ```ts
+ * const { validation, test } = await readTrainingSplits('w-qcd.npz', ['validation', 'test'], { limit: 3000 });
+ * ```
+ */
+export async function readTrainingSplits<S extends keyof typeof RECNN_SPLITS>(
+  file: string,
+  splits: readonly S[],
+  options: { limit?: number } = {},
+): Promise<Record<S, TrainingJets>> {
+  for (const name of splits) {
+    if (RECNN_SPLITS[name] === undefined) throw new InvalidArgumentError('split', `split must be one of ${Object.keys(RECNN_SPLITS).join(', ')}; received "${String(name)}".`);
+  }
+  const stored = await readTrainingFile(file);
+  return Object.fromEntries(splits.map((name) => [name, takeJets(stored, RECNN_SPLITS[name], options.limit)])) as Record<S, TrainingJets>;
+}
+
+interface StoredJets {
+  file: string;
+  meta: RecnnTrainingMeta;
+  labels: Int32Array;
+  split: Int32Array;
+  offsets: Int32Array;
+  momenta: Float64Array;
+}
+
+async function readTrainingFile(file: string): Promise<StoredJets> {
   const arrays = await readNpz(file);
   const metaBytes = arrays['meta_json'];
   let meta: RecnnTrainingMeta | undefined;
@@ -352,21 +391,27 @@ export async function readTrainingJets(file: string, options: { split?: keyof ty
   const constituents = arrays['constituents'];
   const cOffset = arrays['jet_constituent_offset'];
   if (!constituents || !cOffset) throw new DataFormatError(file, 'the file holds no constituents; write it again with `jet-interp train-data` without --no-constituents.');
-  const labelsAll = Int32Array.from(arrays['jet_label']!.data as ArrayLike<number>);
-  const splitAll = Int32Array.from(arrays['jet_split']!.data as ArrayLike<number>);
-  const offs = cOffset.data as Int32Array;
-  const p = constituents.data as Float64Array;
-  const want = options.split === undefined ? -1 : RECNN_SPLITS[options.split];
-  if (options.split !== undefined && want === undefined) throw new InvalidArgumentError('split', `split must be one of ${Object.keys(RECNN_SPLITS).join(', ')}; received "${options.split}".`);
-  const limit = options.limit ?? Infinity;
+  return {
+    file,
+    meta,
+    labels: Int32Array.from(arrays['jet_label']!.data as ArrayLike<number>),
+    split: Int32Array.from(arrays['jet_split']!.data as ArrayLike<number>),
+    offsets: cOffset.data as Int32Array,
+    momenta: constituents.data as Float64Array,
+  };
+}
+
+/** The stored jets of one split code (−1: all), at most `limit`. */
+function takeJets(stored: StoredJets, want: number, limit = Infinity): TrainingJets {
+  const { file, offsets: offs, momenta: p } = stored;
   const jets: ParticleEvent[] = [];
   const labels: number[] = [];
   const split: number[] = [];
-  for (let j = 0; j < labelsAll.length && jets.length < limit; j++) {
-    if (want >= 0 && splitAll[j] !== want) continue;
+  for (let j = 0; j < stored.labels.length && jets.length < limit; j++) {
+    if (want >= 0 && stored.split[j] !== want) continue;
     jets.push(new ParticleEvent(p.slice(4 * offs[j]!, 4 * offs[j + 1]!), { source: { event: j, file } }));
-    labels.push(labelsAll[j]!);
-    split.push(splitAll[j]!);
+    labels.push(stored.labels[j]!);
+    split.push(stored.split[j]!);
   }
-  return { jets, labels: Int32Array.from(labels), split: Int32Array.from(split), meta };
+  return { jets, labels: Int32Array.from(labels), split: Int32Array.from(split), meta: stored.meta };
 }

@@ -6,7 +6,7 @@
 import { InvalidArgumentError, rejectionAtEfficiency, rocAuc, rocCurve, stagedProgress, trainMlp, type Device, type Mlp, type MlpEpoch, type WithProgress } from '@lab/tensor-core';
 import { formatResultTable, type TableFormat } from '../format/result-table';
 import { loadRecnn, type RecnnModel } from '../recnn/recnn-model';
-import { readTrainingJets, type TrainingJets } from '../recnn/training-data';
+import { readTrainingSplits, type TrainingJets } from '../recnn/training-data';
 
 /** One task of {@link runTransferStudy}: a trained RecNN and its own training arrays. */
 export interface TransferTask {
@@ -108,14 +108,9 @@ export async function runTransferStudy(tasks: readonly TransferTask[], options: 
   const stages = stagedProgress(options.onProgress, Array.from({ length: pairs }, (_, k) => `pair ${k + 1}/${pairs}`));
   try {
     for (const task of tasks) {
+      const splits = await readTrainingSplits(task.data, ['train', 'validation', 'test'], limit !== undefined ? { limit } : {});
       const model = await loadRecnn(task.model, { device: options.device ?? 'cpu' });
-      loaded.push({ name: '', model, splits: undefined as never });
-      const read = (split: 'train' | 'validation' | 'test') => readTrainingJets(task.data, { split, ...(limit !== undefined ? { limit } : {}) });
-      loaded[loaded.length - 1] = {
-        name: task.name ?? `${model.config.signal}/${model.config.background}`,
-        model,
-        splits: { train: await read('train'), validation: await read('validation'), test: await read('test') },
-      };
+      loaded.push({ name: task.name ?? `${model.config.signal}/${model.config.background}`, model, splits });
     }
     let k = 0;
     for (const to of loaded) {
