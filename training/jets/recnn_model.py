@@ -75,6 +75,19 @@ class GatedCell(nn.Module):
         return z[:, 0] * h_new + z[:, 1] * h_left + z[:, 2] * h_right + z[:, 3] * u
 
 
+class GatherCell(nn.Module):
+    """The recursive cell with its children's gathers inside (the ONNX graph `cell-gather/` that TypeScript runs):
+    table [rows, H] holds every embedding computed so far, left/right [nodes] (int32) the children's rows in it,
+    u [nodes, H] the nodes' own u; h = cell(table[left], table[right], u). The same weights as `cell`."""
+
+    def __init__(self, cell: nn.Module):
+        super().__init__()
+        self.cell = cell
+
+    def forward(self, table, left, right, u):
+        return self.cell(table.index_select(0, left), table.index_select(0, right), u)
+
+
 class Head(nn.Module):
     """h_J [jets, H] -> (probability [jets], logit [jets])."""
 

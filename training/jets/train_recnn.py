@@ -45,7 +45,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
 from common.export import export_model  # noqa: E402
-from recnn_model import LevelBatch, RecNN, TreeArrays  # noqa: E402
+from recnn_model import GatherCell, LevelBatch, RecNN, TreeArrays  # noqa: E402
 
 FEATURES = ["p", "eta", "phi", "E", "E/E_J", "pt", "theta"]
 GOLDEN_ATOL = 1e-4
@@ -155,6 +155,29 @@ def golden_jets(data: TreeArrays, k: int) -> np.ndarray:
     return np.sort(np.r_[sig, bkg])
 
 
+def export_gather_cell(cell, hl, hr, uu, out_dir: str, *, name: str, variant: str, common: dict) -> dict:
+    """Exports the cell with its children's gathers inside (GatherCell): golden inputs are a table holding the golden
+    h_left rows then the h_right rows, left = 0..M-1, right = M..2M-1 in reverse order (so the gathers permute), and u."""
+    m = hl.shape[0]
+    table = torch.cat([hl, hr], dim=0)
+    left = torch.arange(m, dtype=torch.int32)
+    right = torch.arange(2 * m - 1, m - 1, -1, dtype=torch.int32)
+    rows_axis = {0: "rows"}
+    nodes_axis = {0: "nodes"}
+    return export_model(
+        GatherCell(cell),
+        {"table": table, "left": left, "right": right, "u": uu},
+        ["h"],
+        out_dir,
+        name=name,
+        dynamic_axes={"table": rows_axis, "left": nodes_axis, "right": nodes_axis, "u": nodes_axis, "h": nodes_axis},
+        description=f"RecNN ({variant}) recursive cell with the children's gathers inside: h = cell(table[left], table[right], u) for one level's internal nodes; table holds every embedding computed so far (int32 row indices). The same weights as the cell graph.",
+        atol=1e-5,
+        rtol=1e-5,
+        **common,
+    )
+
+
 def export(model: RecNN, data: TreeArrays, npz, meta: dict, out_dir: str, args, metrics: dict, training: dict):
     model.eval()
     H = model.hidden
@@ -198,6 +221,7 @@ def export(model: RecNN, data: TreeArrays, npz, meta: dict, out_dir: str, args, 
         rtol=1e-5,
         **common,
     )
+    export_gather_cell(model.cell, hl, hr, uu, os.path.join(out_dir, "cell-gather"), name=f"{name}-cell-gather", variant=model.variant, common=common)
     export_model(
         model.embed,
         {"x": torch.from_numpy(data.x[b.nodes][:GOLDEN_ROWS])},
@@ -262,7 +286,7 @@ def export(model: RecNN, data: TreeArrays, npz, meta: dict, out_dir: str, args, 
         "radius": meta.get("radius", 1000),
         "signal": meta.get("signal", "signal"),
         "background": meta.get("background", "background"),
-        "graphs": {"embed": "embed/model.json", "cell": "model.json", "head": "head/model.json"},
+        "graphs": {"embed": "embed/model.json", "cell": "model.json", "head": "head/model.json", "cellGather": "cell-gather/model.json"},
         "scaler": "scaler.json",
         "weights": {"file": "weights.npz", "sha256": weights_sha},
         **({"golden": golden_entry} if golden_entry else {}),

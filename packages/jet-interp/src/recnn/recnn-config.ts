@@ -34,8 +34,11 @@ export interface RecnnConfig {
   signal?: string;
   /** Name of the label-0 class. */
   background?: string;
-  /** Manifest paths of the three graphs, relative to the directory. */
-  graphs: { embed: string; cell: string; head: string };
+  /**
+   * Manifest paths of the graphs, relative to the directory: node embedding, recursive cell, head, and (models exported
+   * since jet-interp 0.2) the cell with its children's gathers inside, which inference prefers when present.
+   */
+  graphs: { embed: string; cell: string; head: string; cellGather?: string };
   /** The scaler file, relative to the directory. */
   scaler: string;
   /** End-to-end golden file (jets' constituents and PyTorch's outputs) and its tolerances, when exported. */
@@ -83,7 +86,7 @@ export function parseRecnnConfig(raw: unknown, path: string): RecnnConfig {
   };
   const graphsRaw = (v['graphs'] ?? {}) as Record<string, unknown>;
   if (typeof graphsRaw !== 'object' || graphsRaw === null) throw new DataFormatError(path, 'field "graphs" must be an object {embed, cell, head}.');
-  const graph = (key: 'embed' | 'cell' | 'head', fallback: string): string => {
+  const graph = (key: 'embed' | 'cell' | 'head' | 'cellGather', fallback: string): string => {
     const g = graphsRaw[key] ?? fallback;
     if (typeof g !== 'string') throw new DataFormatError(path, `field "graphs.${key}" must be a path string.`);
     return g;
@@ -108,7 +111,12 @@ export function parseRecnnConfig(raw: unknown, path: string): RecnnConfig {
     radius,
     ...(signal !== undefined ? { signal } : {}),
     ...(background !== undefined ? { background } : {}),
-    graphs: { embed: graph('embed', 'embed/model.json'), cell: graph('cell', 'model.json'), head: graph('head', 'head/model.json') },
+    graphs: {
+      embed: graph('embed', 'embed/model.json'),
+      cell: graph('cell', 'model.json'),
+      head: graph('head', 'head/model.json'),
+      ...(graphsRaw['cellGather'] !== undefined ? { cellGather: graph('cellGather', '') } : {}),
+    },
     scaler: str('scaler', 'scaler.json')!,
     ...(golden ? { golden } : {}),
     metrics: metrics as Record<string, unknown>,

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ChecksumMismatchError, DataFormatError, InvalidArgumentError, ModelNotFoundError, Rng, Tensor, checkGolden, rocAuc, type ModelManifest } from '@lab/tensor-core';
+import { ChecksumMismatchError, DataFormatError, InvalidArgumentError, ModelNotFoundError, Rng, Tensor, checkGolden, rocAuc, type ModelManifest, type ModelSession } from '@lab/tensor-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateJets } from '../generator/generate-jets';
 import { FourMomentum } from '../particles/four-momentum';
@@ -39,7 +39,9 @@ describe.each(dirs)('RecNN model %s', (dir) => {
   });
 
   it('each graph reproduces its PyTorch golden outputs', async () => {
-    for (const [session, rel] of [[model.embedSession, 'embed/model.json'], [model.cellSession, 'model.json'], [model.headSession, 'head/model.json']] as const) {
+    const graphs: Array<readonly [ModelSession, string]> = [[model.embedSession, 'embed/model.json'], [model.cellSession, 'model.json'], [model.headSession, 'head/model.json']];
+    if (model.cellGatherSession) graphs.push([model.cellGatherSession, model.config.graphs.cellGather!]);
+    for (const [session, rel] of graphs) {
       const manifest = (session as { manifest?: ModelManifest }).manifest!;
       const report = await checkGolden(session, manifest, join(dir, rel));
       expect(report.ok, `${rel}: ${JSON.stringify(report.outputs)}`).toBe(true);
@@ -53,6 +55,23 @@ describe.each(dirs)('RecNN model %s', (dir) => {
     expect(report.ok).toBe(true);
     expect(report.atol).toBeLessThanOrEqual(1e-4);
     for (const name of ['probability', 'embedding', 'node_embedding']) expect(report.maxAbsDiff[name], name).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('the gather cell (children gathered inside onnxruntime, outputs written in place) equals the plain cell with JavaScript copies', async () => {
+    expect(model.config.graphs.cellGather, 'the fixture has a gather cell (training/jets/add_gather_cell.py)').toBeDefined();
+    expect(model.cellGatherSession).toBeDefined();
+    const plain = await loadRecnn(dir, { gatherCell: false });
+    try {
+      expect(plain.cellGatherSession).toBeUndefined();
+      const options = { nodeEmbeddings: true, maxBatchNodes: 200 };
+      const a = await model.embedJets(jets, options);
+      const b = await plain.embedJets(jets, options);
+      expect(maxRelDiff(a.probabilities, b.probabilities)).toBeLessThanOrEqual(1e-6);
+      expect(maxRelDiff(a.embeddings, b.embeddings)).toBeLessThanOrEqual(1e-6);
+      a.nodeEmbeddings!.forEach((e, j) => expect(maxRelDiff(e, b.nodeEmbeddings![j]!), `jet ${j}`).toBeLessThanOrEqual(1e-6));
+    } finally {
+      await plain.dispose();
+    }
   });
 
   it('the level-batched run equals a node-by-node recursion through the three graphs', async () => {

@@ -41,6 +41,13 @@ export interface LoadRecnnOptions {
    * three sessions, and the spinning pool threads of one session compete for the cores with the next call's.
    */
   ortOptions?: LoadModelOptions['ortOptions'];
+  /**
+   * Run the recursion through the directory's gather cell (`graphs.cellGather`: the children's rows are gathered inside
+   * onnxruntime from the table of all embeddings, and every output is written in place into that table) when the
+   * model has one; `false` uses the plain cell, with the children's rows copied in JavaScript. Both give the same
+   * numbers (same weights and operations). @default true
+   */
+  gatherCell?: boolean;
 }
 
 /** Options of {@link RecnnModel.embedJets} and {@link RecnnModel.embedTrees}. */
@@ -91,6 +98,7 @@ export interface RecnnGoldenReport {
 
 const EMBED_INPUTS = ['x'];
 const CELL_INPUTS = ['h_left', 'h_right', 'u'];
+const CELL_GATHER_INPUTS = ['table', 'left', 'right', 'u'];
 const HEAD_INPUTS = ['h_jet'];
 
 function checkGraph(session: ModelSession, path: string, inputs: readonly string[], outputs: readonly string[], dims: Record<string, number>): void {
@@ -134,17 +142,20 @@ export class RecnnModel {
   readonly cellSession: ModelSession;
   /** h_jet [jets, H] → probability [jets], logit [jets]. */
   readonly headSession: ModelSession;
+  /** table [rows, H], left, right [nodes] (int32 rows of the table), u [nodes, H] → h [nodes, H]; when in use. */
+  readonly cellGatherSession: ModelSession | undefined;
   /** Scratch buffers of the last batch, reused by the next one (a concurrent run allocates its own). */
   private spare: { f32: Float32Array; i32: Int32Array } | undefined;
 
   /** @internal use {@link loadRecnn} */
-  constructor(init: { dir: string; config: RecnnConfig; scaler: RobustScaler; embed: ModelSession; cell: ModelSession; head: ModelSession }) {
+  constructor(init: { dir: string; config: RecnnConfig; scaler: RobustScaler; embed: ModelSession; cell: ModelSession; head: ModelSession; cellGather?: ModelSession }) {
     this.dir = init.dir;
     this.config = init.config;
     this.scaler = init.scaler;
     this.embedSession = init.embed;
     this.cellSession = init.cell;
     this.headSession = init.head;
+    this.cellGatherSession = init.cellGather;
   }
 
   /** Size H of the embeddings. */
@@ -308,8 +319,9 @@ export class RecnnModel {
     const rowOf = i32.subarray(5 * D + 1 + B, 5 * D + 1 + B + N);
     const leftRow = i32.subarray(5 * D + 1 + B + N, 5 * D + 1 + B + 2 * N);
     const rightRow = i32.subarray(5 * D + 1 + B + 2 * N, 5 * D + 1 + B + 3 * N);
-    // float32 scratch: the rows (N + 2 maxM) × H, then the features N × W
-    const rowsEnd = (N + 2 * maxM) * H;
+    // float32 scratch: the rows (N + 2 maxM) × H (N × H with the gather cell), then the features N × W
+    const gather = this.cellGatherSession;
+    const rowsEnd = (gather ? N : N + 2 * maxM) * H;
     const f32Need = rowsEnd + W * N;
     if (spare.f32.length < f32Need) spare.f32 = new Float32Array(Math.max(f32Need, spare.f32.length * 2));
     const emb = spare.f32.subarray(0, rowsEnd);
@@ -317,6 +329,7 @@ export class RecnnModel {
     try {
       // row of every node (batch order: jet after jet), rows of the children of internal rows, features into their rows
       const f = new Float64Array(W);
+      const rowScale = gather ? 1 : H; // row numbers for the gather cell, float offsets for the JavaScript copies
       const [c0, c1, c2, c3, c4, c5, c6] = this.scaler.center;
       const [s0, s1, s2, s3, s4, s5, s6] = this.scaler.scale;
       let o = 0;
@@ -328,8 +341,8 @@ export class RecnnModel {
         for (let k = 0; k < t.size; k++) {
           const r = rowOf[o + k]!;
           if (left[k]! >= 0) {
-            leftRow[r] = rowOf[o + left[k]!]! * H;
-            rightRow[r] = rowOf[o + right[k]!]! * H;
+            leftRow[r] = rowOf[o + left[k]!]! * rowScale;
+            rightRow[r] = rowOf[o + right[k]!]! * rowScale;
           }
           momentumFeatures(m[4 * k]!, m[4 * k + 1]!, m[4 * k + 2]!, m[4 * k + 3]!, jetEnergy, f, 0);
           const xo = W * r;
@@ -346,28 +359,27 @@ export class RecnnModel {
       }
       // u for every row; leaves keep it as their embedding, a level's internal rows are replaced by the cell's output
       // (their u is read before)
-      const u = (await this.embedSession.run({ x: new Tensor('float32', x, [N, W]) }))['u']!.data as Float32Array;
-      if (u.length !== N * H) throw new DataFormatError(join(this.dir, this.config.graphs.embed), `embed returned ${u.length} values for ${N} nodes × ${H}.`);
-      emb.set(u);
-      const hl0 = N * H;
-      const hr0 = (N + maxM) * H;
-      for (let d = maxDepth - 1; d >= 0; d--) {
-        const M = nInternal[d]!;
-        if (M === 0) continue;
-        const r0 = levelStart[d]!;
-        for (let m = 0; m < M; m++) {
-          const l = leftRow[r0 + m]!;
-          const r = rightRow[r0 + m]!;
-          emb.copyWithin(hl0 + m * H, l, l + H);
-          emb.copyWithin(hr0 + m * H, r, r + H);
+      if (gather) {
+        await this.embedSession.run({ x: new Tensor('float32', x, [N, W]) }, { into: { u: new Tensor('float32', emb, [N, H]) } });
+        const table = new Tensor('float32', emb, [N, H]);
+        for (let d = maxDepth - 1; d >= 0; d--) {
+          const M = nInternal[d]!;
+          if (M === 0) continue;
+          const r0 = levelStart[d]!;
+          // the level's u rows are read (by the graph's Concat) before its last node writes h over them
+          const rows = emb.subarray(r0 * H, (r0 + M) * H);
+          await gather.run(
+            {
+              table,
+              left: new Tensor('int32', leftRow.subarray(r0, r0 + M), [M]),
+              right: new Tensor('int32', rightRow.subarray(r0, r0 + M), [M]),
+              u: new Tensor('float32', rows, [M, H]),
+            },
+            { into: { h: new Tensor('float32', rows, [M, H]) } },
+          );
         }
-        const h = (await this.cellSession.run({
-          h_left: new Tensor('float32', emb.subarray(hl0, hl0 + M * H), [M, H]),
-          h_right: new Tensor('float32', emb.subarray(hr0, hr0 + M * H), [M, H]),
-          u: new Tensor('float32', emb.subarray(r0 * H, (r0 + M) * H), [M, H]),
-        }))['h']!.data as Float32Array;
-        if (h.length !== M * H) throw new DataFormatError(join(this.dir, this.config.graphs.cell), `cell returned ${h.length} values for ${M} nodes × ${H}.`);
-        emb.set(h, r0 * H);
+      } else {
+        await this.recurseWithCopies(emb, x, N, maxDepth, maxM, nInternal, levelStart, leftRow, rightRow);
       }
       // level 0 holds exactly the roots, in jet order unless some jets are a single leaf
       let inOrder = true;
@@ -378,9 +390,10 @@ export class RecnnModel {
         hJet = new Float32Array(B * H);
         for (let b = 0; b < B; b++) hJet.set(emb.subarray(roots[b]! * H, roots[b]! * H + H), b * H);
       }
-      const head = await this.headSession.run({ h_jet: new Tensor('float32', hJet, [B, H]) });
-      out.probabilities.set(head['probability']!.data as Float32Array, start);
-      out.logits.set(head['logit']!.data as Float32Array, start);
+      await this.headSession.run(
+        { h_jet: new Tensor('float32', hJet, [B, H]) },
+        { into: { probability: new Tensor('float32', out.probabilities.subarray(start, end), [B]), logit: new Tensor('float32', out.logits.subarray(start, end), [B]) } },
+      );
       out.embeddings.set(hJet, start * H);
       if (out.nodeEmbeddings) {
         o = 0;
@@ -397,6 +410,48 @@ export class RecnnModel {
       }
     } finally {
       this.keepSpare(spare);
+    }
+  }
+
+  /**
+   * The recursion through the plain cell (models without a gather cell, or `gatherCell: false`): the children's rows
+   * of a level are copied behind the N rows (`leftRow`/`rightRow` hold float offsets), the cell's output is copied back.
+   */
+  private async recurseWithCopies(
+    emb: Float32Array,
+    x: Float32Array,
+    N: number,
+    maxDepth: number,
+    maxM: number,
+    nInternal: Int32Array,
+    levelStart: Int32Array,
+    leftRow: Int32Array,
+    rightRow: Int32Array,
+  ): Promise<void> {
+    const H = this.config.embeddingSize;
+    const W = RECNN_FEATURE_COUNT;
+    const u = (await this.embedSession.run({ x: new Tensor('float32', x, [N, W]) }))['u']!.data as Float32Array;
+    if (u.length !== N * H) throw new DataFormatError(join(this.dir, this.config.graphs.embed), `embed returned ${u.length} values for ${N} nodes × ${H}.`);
+    emb.set(u);
+    const hl0 = N * H;
+    const hr0 = (N + maxM) * H;
+    for (let d = maxDepth - 1; d >= 0; d--) {
+      const M = nInternal[d]!;
+      if (M === 0) continue;
+      const r0 = levelStart[d]!;
+      for (let m = 0; m < M; m++) {
+        const l = leftRow[r0 + m]!;
+        const r = rightRow[r0 + m]!;
+        emb.copyWithin(hl0 + m * H, l, l + H);
+        emb.copyWithin(hr0 + m * H, r, r + H);
+      }
+      const h = (await this.cellSession.run({
+        h_left: new Tensor('float32', emb.subarray(hl0, hl0 + M * H), [M, H]),
+        h_right: new Tensor('float32', emb.subarray(hr0, hr0 + M * H), [M, H]),
+        u: new Tensor('float32', emb.subarray(r0 * H, (r0 + M) * H), [M, H]),
+      }))['h']!.data as Float32Array;
+      if (h.length !== M * H) throw new DataFormatError(join(this.dir, this.config.graphs.cell), `cell returned ${h.length} values for ${M} nodes × ${H}.`);
+      emb.set(h, r0 * H);
     }
   }
 
@@ -461,7 +516,7 @@ export class RecnnModel {
 
   /** Releases the three onnxruntime sessions. Safe to call twice. */
   async dispose(): Promise<void> {
-    await Promise.all([this.embedSession.dispose(), this.cellSession.dispose(), this.headSession.dispose()]);
+    await Promise.all([this.embedSession.dispose(), this.cellSession.dispose(), this.headSession.dispose(), this.cellGatherSession?.dispose()]);
   }
 }
 
@@ -528,7 +583,9 @@ export async function loadRecnn(dir: string, options: LoadRecnnOptions = {}): Pr
     const embed = await open(config.graphs.embed, EMBED_INPUTS, ['u'], { x: RECNN_FEATURE_COUNT, u: H });
     const cell = await open(config.graphs.cell, CELL_INPUTS, ['h'], { h_left: H, h_right: H, u: H, h: H });
     const head = await open(config.graphs.head, HEAD_INPUTS, ['probability', 'logit'], { h_jet: H });
-    return new RecnnModel({ dir, config, scaler, embed, cell, head });
+    const gather = config.graphs.cellGather !== undefined && options.gatherCell !== false;
+    const cellGather = gather ? await open(config.graphs.cellGather!, CELL_GATHER_INPUTS, ['h'], { table: H, u: H, h: H }) : undefined;
+    return new RecnnModel({ dir, config, scaler, embed, cell, head, ...(cellGather ? { cellGather } : {}) });
   } catch (e) {
     await Promise.all(sessions.map((s) => s.dispose()));
     throw e;

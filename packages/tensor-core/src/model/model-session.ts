@@ -1,6 +1,6 @@
 import type { Tensor } from 'onnxruntime-common';
 import type { TensorDType, TensorSpec } from './manifest';
-import { ModelInputError } from '../errors/lab-error';
+import { InvalidArgumentError, ModelInputError } from '../errors/lab-error';
 
 /** Named input tensors for one call. */
 export type Feeds = Readonly<Record<string, Tensor>>;
@@ -11,6 +11,38 @@ export type Outputs = Record<string, Tensor>;
 export interface RunOptions {
   /** Output names to compute; all outputs when omitted. */
   outputs?: readonly string[];
+  /**
+   * Pre-allocated CPU tensors, by output name, that the outputs are written into (no new output buffers, no copy out):
+   * e.g. a `subarray` view of a larger scratch buffer. Only these outputs are returned. Each must have the
+   * output's dtype and the exact shape the call produces. The memory must not be read by this call's feeds unless the
+   * graph has consumed them before its last node writes the output.
+   * Combined with `outputs`, every name of `outputs` must have a tensor here.
+   */
+  into?: Readonly<Record<string, Tensor>>;
+}
+
+/**
+ * Checks `options.into` against the model's outputs (name, dtype, rank, fixed sizes) and `options.outputs`.
+ * @internal
+ * @throws InvalidArgumentError naming the output
+ */
+export function checkRunInto(model: string, outputs: readonly TensorSpec[], options: RunOptions | undefined): void {
+  const into = options?.into;
+  if (!into) return;
+  const names = Object.keys(into);
+  if (names.length === 0) throw new InvalidArgumentError('into', `Model "${model}": options.into is empty; name at least one output (${outputs.map((o) => o.name).join(', ')}) or drop the option.`);
+  for (const name of names) {
+    const spec = outputs.find((o) => o.name === name);
+    if (!spec) throw new InvalidArgumentError('into', `Model "${model}" has no output "${name}"; its outputs are ${outputs.map((o) => o.name).join(', ')}.`);
+    const t = into[name]!;
+    if (t.type !== spec.dtype) throw new InvalidArgumentError('into', `Model "${model}": options.into.${name} is ${t.type}, but the output is ${spec.dtype}; allocate a ${spec.dtype} tensor.`);
+    if (t.dims.length !== spec.shape.length || spec.shape.some((d, a) => typeof d === 'number' && d !== t.dims[a])) {
+      throw new InvalidArgumentError('into', `Model "${model}": options.into.${name} has shape [${t.dims.join(', ')}], but the output is ${formatShape(spec.shape)}.`);
+    }
+  }
+  for (const name of options?.outputs ?? []) {
+    if (!(name in into)) throw new InvalidArgumentError('into', `Model "${model}": output "${name}" is in options.outputs but has no tensor in options.into; add one or drop it from outputs.`);
+  }
 }
 
 /**

@@ -58,6 +58,28 @@ describe('loadModel on the shipped toy MLP', () => {
     }
   });
 
+  it('writes outputs into pre-allocated views of a larger buffer (options.into), equal to a plain run', async () => {
+    const model = await loadModel(MANIFEST);
+    models.push(model);
+    const inputs = await readNpz(MANIFEST.replace('model.json', 'golden-inputs.npz'));
+    const x = ndarrayToTensor(inputs.x!);
+    const plain = await model.run({ x });
+    const p = plain.probabilities!;
+    const scratch = new Float32Array(p.size + 8).fill(-7);
+    const view = new Tensor('float32', scratch.subarray(4, 4 + p.size), [...p.dims]);
+    const out = await model.run({ x }, { into: { probabilities: view } });
+    expect(Object.keys(out)).toEqual(['probabilities']);
+    expect(Array.from(scratch.subarray(4, 4 + p.size))).toEqual(Array.from(p.data as Float32Array));
+    expect(Array.from(out.probabilities!.data as Float32Array)).toEqual(Array.from(p.data as Float32Array));
+    // the memory around the view is untouched
+    expect([...scratch.subarray(0, 4), ...scratch.subarray(4 + p.size)]).toEqual(new Array(8).fill(-7));
+    const wrongShape = new Tensor('float32', new Float32Array(p.size), [p.size]);
+    await expect(model.run({ x }, { into: { probabilities: wrongShape } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'into' });
+    await expect(model.run({ x }, { into: { nope: view } })).rejects.toThrow('has no output "nope"');
+    await expect(model.run({ x }, { into: { probabilities: new Tensor('int32', new Int32Array(p.size), [...p.dims]) } })).rejects.toThrow('is int32, but the output is float32');
+    await expect(model.run({ x }, { outputs: ['logits'], into: { probabilities: view } })).rejects.toThrow('"logits" is in options.outputs but has no tensor');
+  });
+
   it('loads the same model from a path and from bytes, with the manifest sha256', async () => {
     const fromPath = await loadModel(ONNX);
     const fromBytes = await loadModel(readFileSync(ONNX), { name: 'bytes' });

@@ -13,7 +13,7 @@ import {
   ModelNotFoundError,
 } from '../errors/lab-error';
 import { readManifest, type ModelManifest, type TensorDType, type TensorSpec } from './manifest';
-import { FeedValidator, formatShape, type Feeds, type ModelSession, type Outputs, type RunOptions } from './model-session';
+import { FeedValidator, checkRunInto, formatShape, type Feeds, type ModelSession, type Outputs, type RunOptions } from './model-session';
 import { sha256Bytes } from './sha256';
 
 /** onnxruntime graph optimisation levels. */
@@ -109,7 +109,22 @@ export class OnnxModel implements ModelSession {
     const session = this.session;
     if (session === undefined) throw disposedError(this.name);
     this.validator.validate(feeds);
+    checkRunInto(this.name, this.outputs, options);
     try {
+      if (options?.into) {
+        // onnxruntime-common recognises pre-allocated outputs by `instanceof` its own Tensor class; the caller's
+        // tensors may come from the other module format's copy (ESM vs CJS) and would be silently taken for run
+        // options, so they are re-wrapped (no copy: the same typed array) in onnxruntime-node's Tensor.
+        const OrtTensor = (await ort()).Tensor;
+        const fetches: Record<string, InstanceType<Ort['Tensor']>> = {};
+        for (const [name, t] of Object.entries(options.into)) {
+          fetches[name] = t instanceof OrtTensor ? t : new OrtTensor(t.type as 'float32', t.data as Float32Array, t.dims);
+        }
+        const all = await session.run(feeds, fetches as InferenceSession.FetchesType);
+        const picked: Outputs = {};
+        for (const name of Object.keys(options.into)) picked[name] = all[name]!;
+        return picked;
+      }
       return options?.outputs ? await session.run(feeds, options.outputs as string[]) : await session.run(feeds);
     } catch (e) {
       throw new InferenceError(this.name, { cause: e });

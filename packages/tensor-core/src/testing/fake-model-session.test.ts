@@ -37,6 +37,11 @@ describe('FakeModelSession', () => {
     const out = await fake.run({ x: toFloat32Tensor([3, 4]) }, { outputs: ['y'] });
     expect(Object.keys(out)).toEqual(['y']);
     await expect(fake.run({ x: toFloat32Tensor([3, 4]) }, { outputs: ['nope'] })).rejects.toThrow('has no output "nope"');
+    const target = toFloat32Tensor(new Float32Array(2), [2]);
+    const into = await fake.run({ x: toFloat32Tensor([3, 4]) }, { into: { y: target } });
+    expect(Array.from(target.data as Float32Array)).toEqual([3, 4]);
+    expect(into.y).toBe(target);
+    await expect(fake.run({ x: toFloat32Tensor([3, 4]) }, { into: { y: toFloat32Tensor(new Float32Array(3), [3]) } })).rejects.toMatchObject({ argument: 'into' });
     await fake.dispose();
     await expect(fake.run({ x: toFloat32Tensor([3, 4]) })).rejects.toMatchObject({ code: 'MODEL_DISPOSED' });
   });

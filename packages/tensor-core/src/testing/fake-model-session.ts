@@ -1,7 +1,7 @@
 import { Tensor } from 'onnxruntime-common';
 import { InvalidArgumentError, LabError } from '../errors/lab-error';
 import type { TensorSpec } from '../model/manifest';
-import { FeedValidator, type Feeds, type ModelSession, type Outputs, type RunOptions } from '../model/model-session';
+import { FeedValidator, checkRunInto, type Feeds, type ModelSession, type Outputs, type RunOptions } from '../model/model-session';
 
 /** Options of {@link FakeModelSession}. */
 export interface FakeModelSessionOptions {
@@ -48,8 +48,20 @@ export class FakeModelSession implements ModelSession {
   async run(feeds: Feeds, options?: RunOptions): Promise<Outputs> {
     if (this.disposed) throw new LabError('MODEL_DISPOSED', `Model "${this.name}" was disposed.`);
     this.validator.validate(feeds);
+    checkRunInto(this.name, this.outputs, options);
     this.calls.push(feeds);
     const all = this.options.compute ? await this.options.compute(feeds) : this.defaultOutputs(feeds);
+    if (options?.into) {
+      const written: Outputs = {};
+      for (const [name, target] of Object.entries(options.into)) {
+        const t = all[name];
+        if (!t) throw new InvalidArgumentError('into', `Model "${this.name}" has no output "${name}".`);
+        if (t.size !== target.size) throw new InvalidArgumentError('into', `Model "${this.name}": output "${name}" has ${t.size} values, options.into.${name} holds ${target.size}.`);
+        (target.data as Float32Array).set(t.data as Float32Array);
+        written[name] = target;
+      }
+      return written;
+    }
     if (!options?.outputs) return all;
     const picked: Outputs = {};
     for (const name of options.outputs) {
