@@ -6,6 +6,8 @@
 // (bench/jet-interp/recnn_eager.py, a long-lived process driven over stdin so that both sides alternate per round).
 // Model: --model DIR, default packages/jet-interp/models/recnn-w-qcd when present, else training/jets/runs/recnn-w-qcd.
 //
+// The ONNX side runs the shipped models' gather cell (children gathered inside onnxruntime, outputs written in place) for
+// batches of ≥ 512 nodes and the plain cell below (RecnnRunOptions.gatherMinNodes).
 // Timed region, TypeScript: model.embedTrees(chunk of B trees) for every chunk — trees are built before timing (tree
 // building is the featuriser on both sides), but the 7 node features (p, η, φ, E, E/E_J, pt, θ from each node's
 // four-momentum), their scaling, the ordering by depth, the embed / per-level cell / head onnxruntime calls and all the

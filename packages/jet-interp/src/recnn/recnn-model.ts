@@ -56,6 +56,12 @@ export interface RecnnRunOptions extends WithProgress {
   nodeEmbeddings?: boolean;
   /** Nodes per batch: jets are packed into batches of at most this many nodes (a larger jet goes alone). @default 16384 */
   maxBatchNodes?: number;
+  /**
+   * With a gather cell: batches of at least this many nodes use it, smaller ones the plain cell (whose JavaScript
+   * copies cost less than the gather cell's extra per-call work on tiny levels). Both give the same numbers.
+   * @default 512
+   */
+  gatherMinNodes?: number;
 }
 
 /**
@@ -99,6 +105,8 @@ export interface RecnnGoldenReport {
 const EMBED_INPUTS = ['x'];
 const CELL_INPUTS = ['h_left', 'h_right', 'u'];
 const CELL_GATHER_INPUTS = ['table', 'left', 'right', 'u'];
+/** Default of {@link RecnnRunOptions.gatherMinNodes}. */
+const GATHER_MIN_NODES = 512;
 const HEAD_INPUTS = ['h_jet'];
 
 function checkGraph(session: ModelSession, path: string, inputs: readonly string[], outputs: readonly string[], dims: Record<string, number>): void {
@@ -234,6 +242,10 @@ export class RecnnModel {
     if (!Number.isInteger(maxBatchNodes) || maxBatchNodes < 1) {
       throw new InvalidArgumentError('maxBatchNodes', `maxBatchNodes must be an integer ≥ 1; received ${String(maxBatchNodes)}.`);
     }
+    const gatherMinNodes = options.gatherMinNodes ?? GATHER_MIN_NODES;
+    if (!Number.isInteger(gatherMinNodes) || gatherMinNodes < 0) {
+      throw new InvalidArgumentError('gatherMinNodes', `gatherMinNodes must be an integer ≥ 0; received ${String(gatherMinNodes)}.`);
+    }
     trees.forEach((t, j) => {
       if (t.algorithm !== this.config.algorithm) {
         throw new InvalidArgumentError('trees', `tree ${j} follows ${t.algorithm} reclustering but the model was trained on ${this.config.algorithm} trees; build trees with model.tree(jet).`);
@@ -257,7 +269,7 @@ export class RecnnModel {
       let end = start + 1;
       let nodes = trees[start]!.size;
       while (end < J && nodes + trees[end]!.size <= maxBatchNodes) nodes += trees[end++]!.size;
-      await this.runBatch(trees, start, end, nodes, result);
+      await this.runBatch(trees, start, end, nodes, result, gatherMinNodes);
       start = end;
       progress({ completed: start, total: J, label: 'recnn' });
     }
@@ -274,7 +286,7 @@ export class RecnnModel {
    * one pass (the same float64 arithmetic as `scaler.transformToFloat32(nodeFeatures(tree))`). The buffers are kept for
    * the next batch.
    */
-  private async runBatch(trees: readonly JetTree[], start: number, end: number, N: number, out: RecnnResult): Promise<void> {
+  private async runBatch(trees: readonly JetTree[], start: number, end: number, N: number, out: RecnnResult, gatherMinNodes: number): Promise<void> {
     const H = this.config.embeddingSize;
     const W = RECNN_FEATURE_COUNT;
     const B = end - start;
@@ -320,7 +332,9 @@ export class RecnnModel {
     const leftRow = i32.subarray(5 * D + 1 + B + N, 5 * D + 1 + B + 2 * N);
     const rightRow = i32.subarray(5 * D + 1 + B + 2 * N, 5 * D + 1 + B + 3 * N);
     // float32 scratch: the rows (N + 2 maxM) × H (N × H with the gather cell), then the features N × W
-    const gather = this.cellGatherSession;
+    // the gather cell saves the JavaScript copies of the children's rows but costs a few µs more per onnxruntime call
+    // (two Gather nodes, pre-allocated outputs): below GATHER_MIN_NODES nodes (about 10 jets) the copies are cheaper
+    const gather = N >= gatherMinNodes ? this.cellGatherSession : undefined;
     const rowsEnd = (gather ? N : N + 2 * maxM) * H;
     const f32Need = rowsEnd + W * N;
     if (spare.f32.length < f32Need) spare.f32 = new Float32Array(Math.max(f32Need, spare.f32.length * 2));

@@ -44,9 +44,11 @@ export interface LoadModelOptions {
 
 type Ort = typeof import('onnxruntime-node');
 let ortModule: Promise<Ort> | undefined;
+/** The loaded module, once {@link ort} has resolved (every session was made through it). */
+let ortLoaded: Ort | undefined;
 /** Loads onnxruntime-node on first use, so that importing tensor-core for metrics alone never loads native code. */
 function ort(): Promise<Ort> {
-  ortModule ??= import('onnxruntime-node').then((m) => ((m as { default?: Ort }).default ?? m) as Ort);
+  ortModule ??= import('onnxruntime-node').then((m) => (ortLoaded = ((m as { default?: Ort }).default ?? m) as Ort));
   return ortModule;
 }
 
@@ -115,7 +117,7 @@ export class OnnxModel implements ModelSession {
         // onnxruntime-common recognises pre-allocated outputs by `instanceof` its own Tensor class; the caller's
         // tensors may come from the other module format's copy (ESM vs CJS) and would be silently taken for run
         // options, so they are re-wrapped (no copy: the same typed array) in onnxruntime-node's Tensor.
-        const OrtTensor = (await ort()).Tensor;
+        const OrtTensor = (ortLoaded ?? (await ort())).Tensor;
         const fetches: Record<string, InstanceType<Ort['Tensor']>> = {};
         for (const [name, t] of Object.entries(options.into)) {
           fetches[name] = t instanceof OrtTensor ? t : new OrtTensor(t.type as 'float32', t.data as Float32Array, t.dims);
