@@ -14,6 +14,15 @@ A real Hugging Face checkpoint (facebook/esm2_*: EsmForMaskedLM or EsmModel), wi
     /usr/bin/python3 training/protein/export_esm2.py --checkpoint CHECKPOINT_DIR --out OUT_DIR [--logits] \
         [--weights model.safetensors|pytorch_model.bin] [--name esm2_t6_8M_UR50D]
 
+Our own masked-LM pretraining (training/protein/pretrain_mlm.py writes the same layout plus pretrain_log.json, whose
+trainingData text and validation metrics go into model.json):
+
+    /usr/bin/python3 training/protein/export_esm2.py --checkpoint training/protein/runs/esm2-lab-small \
+        --out packages/protein-tl/models/esm2-lab-small --logits [--version 0.1.0]
+
+`--training-data TEXT` and `--metrics JSON|@FILE` set (or, for metrics, add to) the manifest's provenance.trainingData
+and metrics for any source.
+
 CHECKPOINT_DIR holds config.json and `model.safetensors` or `pytorch_model.bin` (or a sharded `*.index.json`); a path
 to a weights file works too (config.json is then looked up next to it, or given with --config). Safetensors are read
 with numpy (training/rumedbench/export_hf_bert.py's reader), so the `safetensors` package is not needed; F16/BF16
@@ -46,6 +55,7 @@ sys.path.insert(0, HERE)
 from common.export import export_model, sha256_file  # noqa: E402
 from esm2 import EsmConfig, EsmExport, EsmForMaskedLM, hf_parameter_names, init_random, load_hf_state_dict  # noqa: E402
 
+PRETRAIN_LOG = "pretrain_log.json"  # written next to the checkpoint by pretrain_mlm.py
 ESM2_VOCAB = ["<cls>", "<pad>", "<eos>", "<unk>", "L", "A", "G", "V", "S", "E", "R", "T", "I", "D", "P", "K", "Q", "N",
               "F", "Y", "M", "H", "W", "C", "X", "B", "U", "Z", "O", ".", "-", "<null_1>", "<mask>"]
 RESIDUES = "ACDEFGHIKLMNPQRSTVWY"
@@ -110,7 +120,19 @@ def load_checkpoint(args) -> tuple:
         "trainingData": f"weights of the Hugging Face ESM checkpoint {raw.get('_name_or_path') or os.path.basename(os.path.normpath(ckpt_dir))} "
                         "(facebook/esm2_*: Meta AI's UniRef50 masked-LM pretraining, MIT licence), converted without fine-tuning",
         "extra": {"checkpoint": os.path.basename(weights), "checkpointSha256": sha256_file(weights)},
+        "metrics": {},
     }
+    log_path = os.path.join(ckpt_dir, PRETRAIN_LOG)
+    if os.path.exists(log_path):  # a checkpoint of training/protein/pretrain_mlm.py: its own description and metrics
+        with open(log_path, encoding="utf-8") as f:
+            log = json.load(f)
+        provenance["trainingData"] = log["trainingData"]
+        provenance["metrics"] = dict(log.get("metrics", {}))
+        provenance["extra"]["pretraining"] = {
+            "script": "training/protein/pretrain_mlm.py", "corpus": log.get("corpus", {}), "validation": log.get("validation", {}),
+            "args": {k: v for k, v in log.get("args", {}).items() if k not in ("out", "corpus")},
+        }
+        print(f"training data and metrics from {log_path}")
     return model, cfg, vocab, provenance, raw
 
 
@@ -134,11 +156,16 @@ def random_model(args) -> tuple:
                         f"no training; ESM-2 architecture from {os.path.basename(args.config)} ({shape}). "
                         "For parity tests only: its embeddings carry no biological signal.",
         "extra": {"randomSeed": args.seed},
+        "metrics": {},
     }
     return model, cfg, vocab, provenance, raw
 
 
-def save_hf_checkpoint(model: EsmForMaskedLM, raw: dict, vocab: list, out: str) -> None:
+def save_hf_checkpoint(model: EsmForMaskedLM, raw: dict, vocab: list, out: str, name_or_path: str = "SYNTHETIC-random-esm2",
+                       synthetic: bool = True, quiet: bool = False) -> None:
+    """Writes a Hugging Face-layout checkpoint: config.json (raw updated with the model's configuration,
+    architectures EsmForMaskedLM, `_name_or_path`), pytorch_model.bin, model.safetensors (tied decoder left out, as
+    Hugging Face saves it) and vocab.txt. Used by --save-checkpoint (SYNTHETIC random weights) and pretrain_mlm.py."""
     sys.path.insert(0, os.path.join(HERE, "..", "rumedbench"))
     from make_fake_hf_checkpoint import write_safetensors
 
@@ -150,12 +177,13 @@ def save_hf_checkpoint(model: EsmForMaskedLM, raw: dict, vocab: list, out: str) 
     cfg = dict(raw)
     cfg.update(model.esm.config.to_dict())
     cfg["architectures"] = ["EsmForMaskedLM"]
-    cfg["_name_or_path"] = "SYNTHETIC-random-esm2"
+    cfg["_name_or_path"] = name_or_path
     with open(os.path.join(out, "config.json"), "w", encoding="utf-8") as f:
         json.dump(cfg, f, indent=2)
     with open(os.path.join(out, "vocab.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(vocab) + "\n")
-    print(f"wrote a Hugging Face-layout checkpoint (SYNTHETIC random weights) to {out}")
+    if not quiet:
+        print(f"wrote a Hugging Face-layout checkpoint{' (SYNTHETIC random weights)' if synthetic else ''} to {out}")
 
 
 def main(argv=None):
@@ -179,11 +207,29 @@ def main(argv=None):
     ap.add_argument("--save-checkpoint", default=None, metavar="DIR",
                     help="(--random) also write the weights as a Hugging Face checkpoint: config.json, pytorch_model.bin, "
                          "model.safetensors (tied decoder left out, as Hugging Face saves it), vocab.txt -- to test --checkpoint")
+    ap.add_argument("--training-data", default=None, metavar="TEXT",
+                    help="model.json provenance.trainingData (default: from the checkpoint's pretrain_log.json, else a "
+                         "description of the facebook/esm2_* weights or of the random weights)")
+    ap.add_argument("--metrics", default=None, metavar="JSON",
+                    help="model.json metrics: a JSON object, or @FILE holding one (merged over pretrain_log.json's metrics)")
     ap.add_argument("--threads", type=int, default=int(os.environ.get("TORCH_THREADS", "1")))
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
     model, cfg, vocab, provenance, raw = load_checkpoint(args) if args.checkpoint else random_model(args)
+    if args.training_data is not None:
+        if args.random and not args.training_data.startswith("SYNTHETIC"):
+            raise SystemExit("--training-data for --random weights must start with SYNTHETIC")
+        provenance["trainingData"] = args.training_data
+    if args.metrics is not None:
+        text = args.metrics
+        if text.startswith("@"):
+            with open(text[1:], encoding="utf-8") as f:
+                text = f.read()
+        extra_metrics = json.loads(text)
+        if not isinstance(extra_metrics, dict):
+            raise SystemExit("--metrics must be a JSON object")
+        provenance["metrics"].update(extra_metrics)
     if len(vocab) != cfg.vocab_size:
         raise SystemExit(f"vocab has {len(vocab)} tokens but the config says vocab_size {cfg.vocab_size}")
     names = sorted(model.state_dict().keys())
@@ -204,7 +250,8 @@ def main(argv=None):
     example = golden_batch(vocab, lengths=(7, 4), seed=7, mask_row=None)
     golden = golden_batch(vocab)
     os.makedirs(args.out, exist_ok=True)
-    desc = ("ESM-2 encoder (Hugging Face EsmModel semantics: token-dropout rescaling, rotary attention, pre-LN, final "
+    dropout_note = "token-dropout rescaling" if cfg.token_dropout else "no token-dropout rescaling (token_dropout false)"
+    desc = (f"ESM-2 encoder (Hugging Face EsmModel semantics: {dropout_note}, rotary attention, pre-LN, final "
             f"LayerNorm): {cfg.num_hidden_layers} layers, hidden {cfg.hidden_size}, {cfg.num_attention_heads} heads. "
             "Inputs: ESM-2 token ids (<cls> residues <eos>, <pad> after) and the attention mask.")
     if args.random:
@@ -213,7 +260,7 @@ def main(argv=None):
         net, example, outputs, args.out, name=name, version=args.version,
         training_data=provenance["trainingData"], dynamic_axes={k: v for k, v in dyn.items() if k in ["input_ids", "attention_mask", *outputs]},
         golden_inputs=golden, atol=1e-4, rtol=0.0, opset=17, description=desc, script="training/protein/export_esm2.py",
-        metrics={}, extra_provenance={**provenance["extra"], "hiddenSize": cfg.hidden_size, "numLayers": cfg.num_hidden_layers,
+        metrics=provenance["metrics"], extra_provenance={**provenance["extra"], "hiddenSize": cfg.hidden_size, "numLayers": cfg.num_hidden_layers,
                                       "numHeads": cfg.num_attention_heads, "synthetic": bool(args.random)},
     )
     check_no_scatter(os.path.join(args.out, manifest["file"]))

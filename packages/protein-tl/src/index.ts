@@ -1,7 +1,8 @@
 /**
  * `@lab/protein-tl`: Pfam protein family classification by transfer learning from protein language model embeddings
- * (Vitale & Stegmayer), on `@lab/tensor-core`. This part: sequence I/O (FASTA, Pfam CSV shards, Stockholm, label
- * order) and the ESM-2 tokeniser.
+ * (Vitale & Stegmayer), on `@lab/tensor-core`: sequence I/O (FASTA, Pfam CSV shards, Stockholm, label
+ * order), the ESM-2 tokeniser, protein language model and model-free embedders with an on-disk cache, the study's heads,
+ * homology baselines, the clustered split, the pretraining corpus, and the evaluation behind the `protein-tl` CLI.
  * @packageDocumentation
  */
 import { version } from '../package.json';
@@ -43,6 +44,26 @@ export { EsmEmbedder, loadEsmEmbedder } from './embed/esm-embedder';
 export type { EsmPooling, LongSequencePolicy, EmbedInput, LoadEsmEmbedderOptions, EsmEmbedOptions, EsmEmbeddings } from './embed/esm-embedder';
 export { SequenceEmbeddingError } from './embed/sequence-embedding-error';
 export type { SequenceEmbeddingProblem } from './embed/sequence-embedding-error';
+
+// the embedder interface, model-free embedders, the default embedder, and the on-disk embedding cache
+export type { ProteinEmbedder } from './embed/protein-embedder';
+export { esmProteinEmbedder } from './embed/esm-protein-embedder';
+export type { EsmProteinEmbedderOptions } from './embed/esm-protein-embedder';
+export { OneHotEmbedder, ONE_HOT_COLUMNS, ONE_HOT_DEFAULT_LENGTH } from './embed/one-hot-embedder';
+export type { OneHotAlign, OneHotEmbedderOptions } from './embed/one-hot-embedder';
+export { KmerEmbedder } from './embed/kmer-embedder';
+export type { KmerNormalization, KmerEmbedderOptions } from './embed/kmer-embedder';
+export { DEFAULT_EMBEDDER_NAME, defaultEmbedderDir, resolveEmbedder } from './embed/resolve-embedder';
+export type { ResolveEmbedderOptions } from './embed/resolve-embedder';
+export { STANDARD_RESIDUES } from './alphabet/standard-residues';
+export { EmbeddingCache, EMBEDDING_CACHE_FORMAT_VERSION, EMBEDDING_CACHE_FILES } from './cache/embedding-cache';
+export type { EmbeddingCacheOptions, EmbeddingCacheGetOptions, EmbeddingCacheLookup } from './cache/embedding-cache';
+export { EmbeddingCacheError } from './cache/embedding-cache-error';
+export type { EmbeddingCacheProblem } from './cache/embedding-cache-error';
+export { embedWithCache } from './cache/embed-with-cache';
+export type { EmbedWithCacheOptions, CachedEmbeddings } from './cache/embed-with-cache';
+export { readSequences, requireFamilies } from './io/read-sequences';
+export type { SequenceTable } from './io/read-sequences';
 
 // classification heads: exact 1-NN, kNN ensemble, MLP and MLP ensemble (the study's), approximate 1-NN (hnswlib-node)
 export { NearestNeighbor } from './heads/nearest-neighbor';
@@ -90,3 +111,23 @@ export type { AssignClustersOptions, ClusterAssignment, SplitFractions, SplitSid
 export { parseClusterTsv } from './split/parse-cluster-tsv';
 export type { SequenceCluster } from './split/parse-cluster-tsv';
 export { formatPfamCsv } from './split/format-pfam-csv';
+
+// the masked-language-model pretraining corpus (written here, read by training/protein/pretrain_mlm.py)
+export { writePretrainingCorpus, PRETRAINING_CORPUS_FORMAT, PRETRAINING_CORPUS_VERSION } from './pretrain/write-pretraining-corpus';
+export type { PretrainingCorpusOptions, PretrainingCorpusManifest, CorpusSource, CorpusSourceReport, CorpusCounts, CorpusFileChecksum } from './pretrain/write-pretraining-corpus';
+export { SharedKmerFilter, DEFAULT_EXCLUSION_K } from './pretrain/shared-kmer-filter';
+export { KmerIndex } from './pretrain/kmer-index';
+export { encodeResidues } from './pretrain/encode-residues';
+export type { ResidueEncoding } from './pretrain/encode-residues';
+export { readBlastDb, blastDbInfo, blastDbFiles } from './pretrain/blast-db-source';
+export type { BlastDbInfo, BlastDbReadOptions } from './pretrain/blast-db-source';
+export { corpusCommand, detectCorpusSource, formatCorpusSummary } from './cli/corpus-command';
+export type { CorpusCommandOptions, CorpusCommandResult } from './cli/corpus-command';
+
+// the study's evaluation (Table 1 / Table 2) and the CLI's commands as functions
+export { HEAD_NAMES, HEAD_METHODS, evaluateHeads, metricsRow, parseHeadNames } from './evaluate/evaluate-heads';
+export type { HeadName, EvaluationRow, LabeledEmbeddings, EvaluateHeadsOptions, EvaluateHeadsResult } from './evaluate/evaluate-heads';
+export { EVALUATION_FORMATS, formatEvaluation, parseEvaluationFormat } from './evaluate/format-evaluation';
+export type { EvaluationFormat } from './evaluate/format-evaluation';
+export { BASELINE_NAMES, HEAD_EMBEDDER_FILE, HEAD_LABELS_FILE, baselineCommand, classifyCommand, embedCommand, evaluateCommand, parseBaselineNames, trainCommand } from './cli/protein-commands';
+export type { BaselineName, EmbeddingCommandOptions, EmbedCommandResult, TrainCommandOptions, TrainCommandResult, ClassifyCommandOptions, Classification, BaselineCommandOptions, EvaluateCommandOptions } from './cli/protein-commands';

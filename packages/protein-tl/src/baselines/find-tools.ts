@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** Debian package of each external program the baselines and the split builder run. */
+/** Debian package of each external program the baselines, the split builder and the pretraining corpus run. */
 export const TOOL_PACKAGES: Readonly<Record<string, string>> = Object.freeze({
   hmmbuild: 'hmmer',
   hmmpress: 'hmmer',
@@ -9,6 +9,7 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = Object.freeze({
   hmmalign: 'hmmer',
   makeblastdb: 'ncbi-blast+',
   blastp: 'ncbi-blast+',
+  blastdbcmd: 'ncbi-blast+',
   mmseqs: 'mmseqs2',
   mafft: 'mafft',
 });

@@ -327,7 +327,8 @@ export async function loadEsmEmbedder(dir: string, options: LoadEsmEmbedderOptio
   }
 }
 
-interface CheckedOptions {
+/** @internal {@link EsmEmbedOptions} with every default filled in. */
+export interface CheckedOptions {
   pooling: EsmPooling;
   perResidue: boolean;
   includeSpecial: boolean;
@@ -341,7 +342,11 @@ interface CheckedOptions {
   unknown: NonNullable<EsmEncodeOptions['unknown']>;
 }
 
-function checkOptions(options: EsmEmbedOptions): CheckedOptions {
+/**
+ * Validates {@link EsmEmbedOptions} and fills in the defaults.
+ * @internal shared with the {@link ProteinEmbedder} adapter (esm-protein-embedder.ts)
+ */
+export function checkOptions(options: EsmEmbedOptions): CheckedOptions {
   const pooling = options.pooling ?? 'mean';
   if (pooling !== 'mean' && pooling !== 'none') throw new InvalidArgumentError('pooling', `Unsupported pooling "${String(pooling)}". Supported: mean, none.`);
   const long = options.long ?? 'crop';
@@ -376,7 +381,8 @@ function checkOptions(options: EsmEmbedOptions): CheckedOptions {
   };
 }
 
-function describeInput(input: EmbedInput, index: number): { name: string | undefined; sequence: string } {
+/** @internal the residues and the name of one input, or a SequenceEmbeddingError ('not-a-string'). */
+export function describeInput(input: EmbedInput, index: number): { name: string | undefined; sequence: string } {
   if (typeof input === 'string') return { name: undefined, sequence: input };
   if (input !== null && typeof input === 'object' && typeof input.sequence === 'string') {
     return { name: input.name, sequence: input.sequence };
