@@ -317,7 +317,7 @@ export interface EvaluateCommandOptions extends EmbeddingCommandOptions {
   test: string;
   /** Development sequences for the MLP heads' early stopping. */
   dev?: string;
-  /** @default all four */
+  /** @default all four; an empty list evaluates only the baselines (nothing is embedded) */
   heads?: readonly HeadName[];
   /** Homology baselines to add as rows. @default none */
   baselines?: readonly BaselineName[];
@@ -354,25 +354,28 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   const progress = throttleProgress(options.onProgress);
   const seconds: Record<string, number> = {};
   const rows: EvaluationRow[] = [];
-  const embedder = await resolveEmbedder(spec, options.embedderOptions);
+  const onProgress = options.onProgress ? progress : undefined;
+  // no heads: only the baselines, nothing to embed
+  const embedder = options.heads?.length === 0 ? undefined : await resolveEmbedder(spec, options.embedderOptions);
   try {
     let t = performance.now();
-    const onProgress = options.onProgress ? progress : undefined;
-    const trainX = await embedSequences(embedder, train.sequences, options.cache, onProgress, 'embed train');
-    const testX = await embedSequences(embedder, test.sequences, options.cache, onProgress, 'embed test');
-    const devX = dev ? await embedSequences(embedder, dev.sequences, options.cache, onProgress, 'embed dev') : undefined;
-    seconds['embed'] = (performance.now() - t) / 1e3;
-    const r = await evaluateHeads({ x: trainX, families: trainFamilies }, { x: testX, families: testFamilies }, embedder.dim, {
-      embedding: embedder.name,
-      ...(options.heads ? { heads: options.heads } : {}),
-      ...(dev && devX ? { dev: { x: devX, families: requireFamilies(dev, 'dev') } } : {}),
-      ...(options.maxEpochs !== undefined ? { mlp: { maxEpochs: options.maxEpochs } } : {}),
-      ...(options.members !== undefined ? { members: options.members } : {}),
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      ...(onProgress ? { onProgress } : {}),
-    });
-    rows.push(...r.rows);
-    Object.assign(seconds, r.seconds);
+    if (embedder) {
+      const trainX = await embedSequences(embedder, train.sequences, options.cache, onProgress, 'embed train');
+      const testX = await embedSequences(embedder, test.sequences, options.cache, onProgress, 'embed test');
+      const devX = dev ? await embedSequences(embedder, dev.sequences, options.cache, onProgress, 'embed dev') : undefined;
+      seconds['embed'] = (performance.now() - t) / 1e3;
+      const r = await evaluateHeads({ x: trainX, families: trainFamilies }, { x: testX, families: testFamilies }, embedder.dim, {
+        embedding: embedder.name,
+        ...(options.heads ? { heads: options.heads } : {}),
+        ...(dev && devX ? { dev: { x: devX, families: requireFamilies(dev, 'dev') } } : {}),
+        ...(options.maxEpochs !== undefined ? { mlp: { maxEpochs: options.maxEpochs } } : {}),
+        ...(options.members !== undefined ? { members: options.members } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        ...(onProgress ? { onProgress } : {}),
+      });
+      rows.push(...r.rows);
+      Object.assign(seconds, r.seconds);
+    }
     for (const b of options.baselines ?? []) {
       t = performance.now();
       const labelled = train.sequences.map((sequence, i) => ({ sequence, familyAccession: trainFamilies[i]! }));
@@ -385,8 +388,9 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
       seconds[b] = (performance.now() - t) / 1e3;
     }
   } finally {
-    await embedder.dispose();
+    await embedder?.dispose();
   }
+  if (rows.length === 0) throw new InvalidArgumentError('heads', 'Nothing to evaluate: no heads and no baselines; name at least one.');
   const text = formatEvaluation(rows, options.format ?? 'md', { ...(options.title ? { title: options.title } : {}), testSequences: test.sequences.length });
   return { rows, text, seconds };
 }
