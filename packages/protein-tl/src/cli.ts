@@ -69,6 +69,16 @@ function embedderOptions(o: EmbedderFlags): ResolveEmbedderOptions {
   };
 }
 
+/** The embedder, its options and the cache, as the commands take them. */
+function embeddingArgs(o: EmbedderFlags): { embedder: string; embedderOptions: ResolveEmbedderOptions; cache?: string } {
+  return { embedder: o.embedder ?? 'default', embedderOptions: embedderOptions(o), ...(o.cache ? { cache: o.cache } : {}) };
+}
+
+/** Ensemble members, MLP epochs and seed. */
+function headArgs(o: { members: string; maxEpochs: string; seed: string }): { members: number; maxEpochs: number; seed: number } {
+  return { members: int('members', o.members)!, maxEpochs: int('max-epochs', o.maxEpochs)!, seed: int('seed', o.seed)! };
+}
+
 async function withBar<T>(title: string, quiet: boolean | undefined, run: (onProgress: ReturnType<typeof createCliProgress>['onProgress']) => Promise<T>): Promise<T> {
   const bar = createCliProgress(title, { enabled: !quiet });
   try {
@@ -86,7 +96,7 @@ withEmbedderFlags(
     .requiredOption('-o, --out <file.npy>', 'output .npy'),
 ).action(async (input: string, o: EmbedderFlags & { out: string }) => {
   const r = await withBar('embed', o.quiet, (onProgress) =>
-    embedCommand(input, o.out, { embedder: o.embedder ?? 'default', embedderOptions: embedderOptions(o), ...(o.cache ? { cache: o.cache } : {}), onProgress }),
+    embedCommand(input, o.out, { ...embeddingArgs(o), onProgress }),
   );
   process.stderr.write(`${r.rows} × ${r.dim} embeddings of ${r.embedder.name} → ${r.out} in ${r.seconds.toFixed(1)} s\n`);
 });
@@ -110,12 +120,8 @@ withEmbedderFlags(
       head,
       out: o.out,
       ...(o.dev ? { dev: o.dev } : {}),
-      embedder: o.embedder ?? 'default',
-      embedderOptions: embedderOptions(o),
-      ...(o.cache ? { cache: o.cache } : {}),
-      members: int('members', o.members)!,
-      maxEpochs: int('max-epochs', o.maxEpochs)!,
-      seed: int('seed', o.seed)!,
+      ...embeddingArgs(o),
+      ...headArgs(o),
       onProgress,
     }),
   );
@@ -191,12 +197,8 @@ withEmbedderFlags(
       baselines,
       format,
       ...(o.title ? { title: o.title } : {}),
-      embedder: o.embedder ?? 'default',
-      embedderOptions: embedderOptions(o),
-      ...(o.cache ? { cache: o.cache } : {}),
-      members: int('members', o.members)!,
-      maxEpochs: int('max-epochs', o.maxEpochs)!,
-      seed: int('seed', o.seed)!,
+      ...embeddingArgs(o),
+      ...headArgs(o),
       ...(threads !== undefined ? { threads } : {}),
       onProgress,
     }),
