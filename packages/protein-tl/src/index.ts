@@ -32,6 +32,8 @@ export { LabelIndex } from './labels/label-index';
 export { ESM2_VOCAB, ESM2_SPECIAL_IDS, ESM2_MAX_RESIDUES } from './tokenize/esm-vocab';
 export { EsmTokenizer } from './tokenize/esm-tokenizer';
 export type { EsmSplitMode, EsmEncodeOptions, EsmBatchOptions, EsmBatch, EsmDecodeOptions } from './tokenize/esm-tokenizer';
+export { ProtT5Tokenizer } from './tokenize/prott5-tokenizer';
+export type { ProtT5EncodeOptions, ProtT5Batch } from './tokenize/prott5-tokenizer';
 export { centerCrop } from './tokenize/center-crop';
 export type { CroppedSequence } from './tokenize/center-crop';
 export { slidingWindows, windowOwners, windowTokenToResidue } from './tokenize/sliding-windows';
