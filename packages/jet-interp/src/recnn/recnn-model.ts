@@ -373,8 +373,8 @@ export class RecnnModel {
       }
       // u for every row; leaves keep it as their embedding, a level's internal rows are replaced by the cell's output
       // (their u is read before)
+      await this.embedSession.run({ x: new Tensor('float32', x, [N, W]) }, { into: { u: new Tensor('float32', emb.subarray(0, N * H), [N, H]) } });
       if (gather) {
-        await this.embedSession.run({ x: new Tensor('float32', x, [N, W]) }, { into: { u: new Tensor('float32', emb, [N, H]) } });
         const table = new Tensor('float32', emb, [N, H]);
         for (let d = maxDepth - 1; d >= 0; d--) {
           const M = nInternal[d]!;
@@ -393,7 +393,7 @@ export class RecnnModel {
           );
         }
       } else {
-        await this.recurseWithCopies(emb, x, N, maxDepth, maxM, nInternal, levelStart, leftRow, rightRow);
+        await this.recurseWithCopies(emb, N, maxDepth, maxM, nInternal, levelStart, leftRow, rightRow);
       }
       // level 0 holds exactly the roots, in jet order unless some jets are a single leaf
       let inOrder = true;
@@ -428,12 +428,11 @@ export class RecnnModel {
   }
 
   /**
-   * The recursion through the plain cell (models without a gather cell, or `gatherCell: false`): the children's rows
-   * of a level are copied behind the N rows (`leftRow`/`rightRow` hold float offsets), the cell's output is copied back.
+   * The recursion through the plain cell (models without a gather cell, `gatherCell: false`, or small batches), after
+   * `embed` has written every row's u: the children's rows of a level are copied behind the N rows (`leftRow`/`rightRow` hold float offsets), the cell's output is copied back.
    */
   private async recurseWithCopies(
     emb: Float32Array,
-    x: Float32Array,
     N: number,
     maxDepth: number,
     maxM: number,
@@ -443,10 +442,6 @@ export class RecnnModel {
     rightRow: Int32Array,
   ): Promise<void> {
     const H = this.config.embeddingSize;
-    const W = RECNN_FEATURE_COUNT;
-    const u = (await this.embedSession.run({ x: new Tensor('float32', x, [N, W]) }))['u']!.data as Float32Array;
-    if (u.length !== N * H) throw new DataFormatError(join(this.dir, this.config.graphs.embed), `embed returned ${u.length} values for ${N} nodes × ${H}.`);
-    emb.set(u);
     const hl0 = N * H;
     const hr0 = (N + maxM) * H;
     for (let d = maxDepth - 1; d >= 0; d--) {

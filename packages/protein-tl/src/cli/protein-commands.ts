@@ -14,13 +14,9 @@ import { embedWithCache } from '../cache/embed-with-cache';
 import { EmbeddingCache } from '../cache/embedding-cache';
 import type { ProteinEmbedder } from '../embed/protein-embedder';
 import { resolveEmbedder, type ResolveEmbedderOptions } from '../embed/resolve-embedder';
-import { HEAD_METHODS, evaluateHeads, metricsRow, type EvaluationRow, type HeadName } from '../evaluate/evaluate-heads';
+import { HEAD_METHODS, evaluateHeads, fitHead, knownFamilyRows, metricsRow, predictHead, type EvaluationRow, type HeadName } from '../evaluate/evaluate-heads';
 import { formatEvaluation, type EvaluationFormat } from '../evaluate/format-evaluation';
-import { loadHead, saveHead, type ClassificationHead } from '../heads/head-io';
-import { KnnEnsemble } from '../heads/knn-ensemble';
-import { MlpEnsemble } from '../heads/mlp-ensemble';
-import { MlpHead } from '../heads/mlp-head';
-import { NearestNeighbor } from '../heads/nearest-neighbor';
+import { loadHead, saveHead } from '../heads/head-io';
 import { readLabelOrder, writeLabelOrder } from '../io/label-order';
 import { readSequences, requireFamilies, type SequenceTable } from '../io/read-sequences';
 import { LabelIndex } from '../labels/label-index';
@@ -147,24 +143,6 @@ export interface TrainCommandResult {
   devErrorRate?: number;
 }
 
-async function fitHead(head: HeadName, x: Float32Array, y: Int32Array, dim: number, classes: number, options: { members: number; seed: number; maxEpochs: number; validation?: { x: Float32Array; y: Int32Array }; onProgress?: WithProgress['onProgress'] }): Promise<ClassificationHead> {
-  if (head === 'knn') return NearestNeighbor.fit(x, y, dim, { classes });
-  if (head === 'knn-ensemble') return KnnEnsemble.fit(x, y, dim, { classes, members: options.members, seed: options.seed });
-  const mlp = {
-    classes: Math.max(2, classes),
-    seed: options.seed,
-    maxEpochs: options.maxEpochs,
-    ...(options.validation ? { validation: options.validation } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  };
-  if (head === 'mlp') return MlpHead.train(x, y, dim, mlp);
-  return MlpEnsemble.train(x, y, dim, { ...mlp, members: options.members });
-}
-
-async function predictHead(head: ClassificationHead, x: Float32Array): Promise<Int32Array> {
-  return head instanceof NearestNeighbor || head instanceof KnnEnsemble ? head.predict(x) : head.predict(x);
-}
-
 /**
  * `protein-tl train`: embeds the training sequences and fits one head; writes the head (`head.json` + arrays), the
  * family order (`labels.txt`) and the embedder it needs (`embedder.json`) into a folder.
@@ -191,17 +169,16 @@ export async function trainCommand(options: TrainCommandOptions): Promise<TrainC
     if (dev) {
       const devFamilies = requireFamilies(dev, 'dev');
       devX = await embedSequences(embedder, dev.sequences, options.cache, options.onProgress, 'embed dev');
-      const keep = devFamilies.map((f, i) => (index.has(f) ? i : -1)).filter((i) => i >= 0);
-      const vx = new Float32Array(keep.length * embedder.dim);
-      keep.forEach((r, i) => vx.set(devX!.subarray(r * embedder.dim, (r + 1) * embedder.dim), i * embedder.dim));
-      validation = { x: vx, y: Int32Array.from(keep, (r) => index.indexOf(devFamilies[r]!)) };
+      validation = knownFamilyRows(index, devX, devFamilies, embedder.dim);
     }
-    const head = await fitHead(options.head, x, y, embedder.dim, index.size, {
+    const head = fitHead(options.head, x, y, embedder.dim, index.size, {
       members: options.members ?? 10,
       seed: options.seed ?? 0,
-      maxEpochs: options.maxEpochs ?? 25,
-      ...(validation ? { validation } : {}),
-      ...(options.onProgress ? { onProgress: (p) => options.onProgress!({ ...p, label: `train ${HEAD_METHODS[options.head]}` }) } : {}),
+      mlp: {
+        maxEpochs: options.maxEpochs ?? 25,
+        ...(validation ? { validation } : {}),
+        ...(options.onProgress ? { onProgress: (p) => options.onProgress!({ ...p, label: `train ${HEAD_METHODS[options.head]}` }) } : {}),
+      },
     });
     await mkdir(options.out, { recursive: true });
     await saveHead(options.out, head);

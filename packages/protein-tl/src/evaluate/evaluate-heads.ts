@@ -10,6 +10,8 @@ import { KnnEnsemble } from '../heads/knn-ensemble';
 import { MlpEnsemble } from '../heads/mlp-ensemble';
 import { MlpHead, type MlpHeadOptions } from '../heads/mlp-head';
 import { NearestNeighbor } from '../heads/nearest-neighbor';
+import type { ClassificationHead } from '../heads/head-io';
+import type { NearestSearchOptions } from '../heads/nearest-search';
 import { LabelIndex } from '../labels/label-index';
 
 /** The study's heads, by their CLI names. */
@@ -136,12 +138,7 @@ export async function evaluateHeads(train: LabeledEmbeddings, test: LabeledEmbed
   if (options.dev) {
     const dv = checkEmbeddings(options.dev.x, dim, 'dev.x');
     if (options.dev.families.length !== dv.rows) throw new InvalidArgumentError('dev.families', `dev has ${dv.rows} rows but ${options.dev.families.length} families.`);
-    // development rows of families unseen in training cannot steer the early stopping: they are left out
-    const keep: number[] = [];
-    options.dev.families.forEach((f, i) => index.has(f) && keep.push(i));
-    const x = new Float32Array(keep.length * dim);
-    keep.forEach((r, i) => x.set(dv.data.subarray(r * dim, (r + 1) * dim), i * dim));
-    validation = { x, y: Int32Array.from(keep, (r) => index.indexOf(options.dev!.families[r]!)) };
+    validation = knownFamilyRows(index, dv.data, options.dev.families, dim);
   }
   const progress = throttleProgress(options.onProgress);
   const search = options.threads !== undefined ? { threads: options.threads } : {};
@@ -153,18 +150,16 @@ export async function evaluateHeads(train: LabeledEmbeddings, test: LabeledEmbed
     const label = `${HEAD_METHODS[head]} (${k + 1}/${heads.length})`;
     progress({ completed: k, total: heads.length, label });
     const t0 = performance.now();
-    const mlpOptions: MlpHeadOptions = {
-      ...options.mlp,
-      classes: Math.max(2, classes),
+    const fitted = fitHead(head, tr.data, y, dim, classes, {
+      members,
       seed,
-      ...(validation ? { validation } : {}),
-      onProgress: (p) => progress({ completed: k + p.completed / Math.max(1, p.total ?? 1), total: heads.length, label }),
-    };
-    let predicted: Int32Array;
-    if (head === 'knn') predicted = await NearestNeighbor.fit(tr.data, y, dim, { classes }).predict(te.data, search);
-    else if (head === 'knn-ensemble') predicted = await KnnEnsemble.fit(tr.data, y, dim, { members, seed, classes }).predict(te.data, search);
-    else if (head === 'mlp') predicted = MlpHead.train(tr.data, y, dim, mlpOptions).predict(te.data);
-    else predicted = MlpEnsemble.train(tr.data, y, dim, { ...mlpOptions, members }).predict(te.data);
+      mlp: {
+        ...options.mlp,
+        ...(validation ? { validation } : {}),
+        onProgress: (p) => progress({ completed: k + p.completed / Math.max(1, p.total ?? 1), total: heads.length, label }),
+      },
+    });
+    const predicted = await predictHead(fitted, te.data, search);
     seconds[head] = (performance.now() - t0) / 1e3;
     const families = Array.from(predicted, (c) => index.labelAt(c));
     predictions[head] = families;
@@ -189,4 +184,72 @@ export async function evaluateHeads(train: LabeledEmbeddings, test: LabeledEmbed
 export function metricsRow(method: string, embedding: string, truth: readonly string[], predicted: readonly (string | null)[]): EvaluationRow {
   const m = baselineMetrics(truth, predicted);
   return { method, embedding, error_rate: m.errorRatePercent, errors: m.errors, precision: m.precision, recall: m.recall, f1_weighted: m.f1 };
+}
+
+/** Options of {@link fitHead}. */
+export interface FitHeadOptions {
+  /** Ensemble members. */
+  members: number;
+  /** Seed of the ensembles' splits and the MLPs' initialisation. */
+  seed: number;
+  /** The MLP heads' options (epochs, development rows, progress, …). */
+  mlp?: Omit<MlpHeadOptions, 'classes' | 'seed'>;
+}
+
+/**
+ * Fits one of the study's heads.
+ * @param head - `knn`, `knn-ensemble`, `mlp` or `mlp-ensemble`
+ * @param x - training rows `[n × dim]`
+ * @param y - class index per row
+ * @param dim - width of the rows
+ * @param classes - number of classes
+ * @param options - members, seed, MLP options
+ * @returns the fitted head
+ * @example
+ * ```ts
+ * const head = fitHead('knn', x, y, 128, 100, { members: 10, seed: 0 });
+ * ```
+ */
+export function fitHead(head: HeadName, x: Float32Array, y: Int32Array, dim: number, classes: number, options: FitHeadOptions): ClassificationHead {
+  if (head === 'knn') return NearestNeighbor.fit(x, y, dim, { classes });
+  if (head === 'knn-ensemble') return KnnEnsemble.fit(x, y, dim, { members: options.members, seed: options.seed, classes });
+  const mlp: MlpHeadOptions = { ...options.mlp, classes: Math.max(2, classes), seed: options.seed };
+  if (head === 'mlp') return MlpHead.train(x, y, dim, mlp);
+  return MlpEnsemble.train(x, y, dim, { ...mlp, members: options.members });
+}
+
+/**
+ * Class indices predicted by any head (the nearest-neighbour heads search with `search`).
+ * @param head - a fitted head
+ * @param x - query rows
+ * @param search - worker threads of the nearest-neighbour search
+ * @returns one class index per row
+ * @example
+ * ```ts
+ * const yHat = await predictHead(head, testX);
+ * ```
+ */
+export async function predictHead(head: ClassificationHead, x: Float32Array, search: NearestSearchOptions = {}): Promise<Int32Array> {
+  return head instanceof NearestNeighbor || head instanceof KnnEnsemble ? head.predict(x, search) : head.predict(x);
+}
+
+/**
+ * The rows whose family the label index knows, with their class indices (development rows of families absent from
+ * training cannot steer the MLP's early stopping, so they are left out).
+ * @param index - the training families
+ * @param x - rows `[n × dim]`
+ * @param families - one family per row
+ * @param dim - width of the rows
+ * @returns the kept rows and their classes
+ * @example
+ * ```ts
+ * const validation = knownFamilyRows(index, devX, devFamilies, 128);
+ * ```
+ */
+export function knownFamilyRows(index: LabelIndex, x: Float32Array, families: readonly string[], dim: number): { x: Float32Array; y: Int32Array } {
+  const keep: number[] = [];
+  families.forEach((f, i) => index.has(f) && keep.push(i));
+  const out = new Float32Array(keep.length * dim);
+  keep.forEach((r, i) => out.set(x.subarray(r * dim, (r + 1) * dim), i * dim));
+  return { x: out, y: Int32Array.from(keep, (r) => index.indexOf(families[r]!)) };
 }
