@@ -6,14 +6,17 @@
 // (bench/jet-interp/recnn_eager.py, a long-lived process driven over stdin so that both sides alternate per round).
 // Model: --model DIR, default packages/jet-interp/models/recnn-w-qcd when present, else training/jets/runs/recnn-w-qcd.
 //
-// The ONNX side runs the shipped models' gather cell (children gathered inside onnxruntime, outputs written in place) for
-// batches of ≥ 512 nodes and the plain cell below (RecnnRunOptions.gatherMinNodes).
+// The ONNX side runs the shipped models' tree graph (training/jets/add_tree_graph.py: embed, a Loop over the tree levels
+// whose body is the cell, and the head, in one onnxruntime call per batch of jets); `--tree-graph false` times the
+// per-level calls instead (embed, one cell call per level — the gather cell for batches of ≥ 512 nodes — and the head).
 // Timed region, TypeScript: model.embedTrees(chunk of B trees) for every chunk — trees are built before timing (tree
 // building is the featuriser on both sides), but the 7 node features (p, η, φ, E, E/E_J, pt, θ from each node's
 // four-momentum), their scaling, the ordering by depth, the embed / per-level cell / head onnxruntime calls and all the
 // copies are inside it. PyTorch: LevelBatch (ordering by depth, child positions, gather of the scaled features) +
 // embed_batch + head under no_grad — the node features themselves come precomputed from the file, so the TypeScript
-// side does strictly more work in its timed region.
+// side does strictly more work in its timed region. The like-for-like column (`features precomputed`) gives embedTrees
+// the raw node features computed before timing (RecnnRunOptions.nodeFeatures), so both timed regions hold the same
+// work: scaling/gather, depth ordering, the network.
 // Configurations: jets per call B ∈ {1, 32, 512} × threads T ∈ {1, 2} (onnxruntime intra-op threads = torch threads).
 // A call of B jets runs as embedTrees does by default (jets packed into batches of ≤ maxBatchNodes = 16384 nodes, so a
 // call of 512 jets is 2 batches); for B ≥ 128 the same call forced into one batch is timed too (`one batch`). PyTorch
@@ -21,7 +24,7 @@
 // B = 1 times the first 500 jets per pass (both sides), the others every jet. Rounds alternate which side goes first;
 // the figures are medians over rounds (minima reported too) with the load average noted.
 // Correctness: PyTorch's probabilities and logits of every jet against the TypeScript ones (same weights, same scaler).
-// Run: node bench/jet-interp/recnn-speed.mjs [--model DIR] [--rounds 7] [--jets 2000] [--label after]
+// Run: node bench/jet-interp/recnn-speed.mjs [--model DIR] [--rounds 7] [--jets 2000] [--tree-graph false] [--label after]
 //      (needs `npm run build` in packages/jet-interp; Python: /usr/bin/python3 with torch) → bench/results/jet-interp-recnn-speed.json
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +32,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { generateJets, loadRecnn, writeRecnnTrainingData } from '@lab/jet-interp';
+import { generateJets, loadRecnn, nodeFeatures, writeRecnnTrainingData } from '@lab/jet-interp';
 import { median, writeResult } from '../lib/report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -48,6 +51,7 @@ const BATCHES = arg('batches', '1,32,512').split(',').map(Number);
 const THREADS = arg('threads', '1,2').split(',').map(Number);
 const LABEL = arg('label', '');
 const OUT = arg('out', 'jet-interp-recnn-speed');
+const TREE_GRAPH = arg('tree-graph', 'true') !== 'false';
 const SMALL_BATCH_JETS = 500;
 
 if (!existsSync(join(MODEL, 'recnn.json'))) {
@@ -66,12 +70,15 @@ for (let i = 0; i < PER_CLASS; i++) {
   jets.push(sig[i], bkg[i]);
   labels.push(1, 0);
 }
-const probe = await loadRecnn(MODEL, { intraOpThreads: 1 });
+const probe = await loadRecnn(MODEL, { intraOpThreads: 1, treeGraph: TREE_GRAPH });
 const { algorithm, radius } = probe.config;
 const tmp = mkdtempSync(join(os.tmpdir(), 'recnn-speed-'));
 const dataPath = join(tmp, 'jets.npz');
 const meta = await writeRecnnTrainingData(dataPath, jets, labels, { algorithm, radius, rawFeatures: true, constituents: false, seed: 1, signal: 'w', background: 'qcd' });
 const trees = jets.map((j) => probe.tree(j));
+// the raw node features, computed before timing like the Python side's (which reads them from the file): the
+// `features precomputed` column passes them to embedTrees (RecnnRunOptions.nodeFeatures)
+const features = trees.map((t) => nodeFeatures(t));
 const nodes = trees.reduce((a, t) => a + t.size, 0);
 const internal = trees.reduce((a, t) => a + (t.size - 1) / 2, 0);
 console.log(`${jets.length} jets (${nodes} nodes, ${internal} internal, max depth ${meta.maxDepth}) in ${((performance.now() - t0) / 1e3).toFixed(1)} s; model ${MODEL} (${probe.config.variant}, H = ${probe.embeddingSize})`);
@@ -110,10 +117,11 @@ await probe.dispose();
 
 // ---- timing
 let sink = 0;
-async function tsPass(model, batch, count, options = {}) {
+async function tsPass(model, batch, count, options = {}, precomputed = false) {
   const t = performance.now();
   for (let s = 0; s < count; s += batch) {
-    const r = await model.embedTrees(trees.slice(s, Math.min(count, s + batch)), options);
+    const e = Math.min(count, s + batch);
+    const r = await model.embedTrees(trees.slice(s, e), precomputed ? { ...options, nodeFeatures: features.slice(s, e) } : options);
     sink += r.probabilities[0];
   }
   return (performance.now() - t) / 1e3;
@@ -121,7 +129,7 @@ async function tsPass(model, batch, count, options = {}) {
 
 const results = [];
 for (const threads of THREADS) {
-  const model = await loadRecnn(MODEL, { intraOpThreads: threads });
+  const model = await loadRecnn(MODEL, { intraOpThreads: threads, treeGraph: TREE_GRAPH });
   for (const batch of BATCHES) {
     const count = batch === 1 ? SMALL_BATCH_JETS : jets.length;
     await tsPass(model, batch, count); // warm-up
@@ -132,11 +140,13 @@ for (const threads of THREADS) {
     const single = batch >= 128;
     if (single) await tsPass(model, batch, count, { maxBatchNodes: 1 << 30 });
     const ts = [];
+    const tsPre = [];
     const tsSingle = [];
     const torch = [];
     const load = [];
     const onnxRounds = async () => {
       ts.push(count / (await tsPass(model, batch, count)));
+      tsPre.push(count / (await tsPass(model, batch, count, {}, true)));
       if (single) tsSingle.push(count / (await tsPass(model, batch, count, { maxBatchNodes: 1 << 30 })));
     };
     for (let round = 0; round < ROUNDS; round++) {
@@ -154,6 +164,8 @@ for (const threads of THREADS) {
       batch_jets: batch,
       jets_per_pass: count,
       onnx_jets_per_s: { median: median(ts), max: Math.max(...ts), rounds: ts.map((v) => Math.round(v)) },
+      onnx_features_precomputed_jets_per_s: { median: median(tsPre), max: Math.max(...tsPre), rounds: tsPre.map((v) => Math.round(v)) },
+      ratio_of_medians_features_precomputed: median(tsPre) / median(torch),
       ...(single ? { onnx_one_batch_jets_per_s: { median: median(tsSingle), max: Math.max(...tsSingle), rounds: tsSingle.map((v) => Math.round(v)) }, ratio_of_medians_one_batch: median(tsSingle) / median(torch) } : {}),
       torch_jets_per_s: { median: median(torch), max: Math.max(...torch), rounds: torch.map((v) => Math.round(v)) },
       ratio_of_medians: median(ts) / median(torch),
@@ -162,7 +174,8 @@ for (const threads of THREADS) {
     };
     results.push(row);
     const one = single ? ` (one batch: ${median(tsSingle).toFixed(0)}, ratio ${row.ratio_of_medians_one_batch.toFixed(2)})` : '';
-    console.log(`threads ${threads}, ${batch} jets/call: ONNX ${row.onnx_jets_per_s.median.toFixed(0)} jets/s${one}, PyTorch ${row.torch_jets_per_s.median.toFixed(0)} jets/s, ratio ${row.ratio_of_medians.toFixed(2)} (best rounds ${row.ratio_of_maxima.toFixed(2)}); load ${row.load_average_1m.min.toFixed(1)}–${row.load_average_1m.max.toFixed(1)}`);
+    const pre = `; features precomputed ${median(tsPre).toFixed(0)} (ratio ${row.ratio_of_medians_features_precomputed.toFixed(2)})`;
+    console.log(`threads ${threads}, ${batch} jets/call: ONNX ${row.onnx_jets_per_s.median.toFixed(0)} jets/s${one}${pre}, PyTorch ${row.torch_jets_per_s.median.toFixed(0)} jets/s, ratio ${row.ratio_of_medians.toFixed(2)} (best rounds ${row.ratio_of_maxima.toFixed(2)}); load ${row.load_average_1m.min.toFixed(1)}–${row.load_average_1m.max.toFixed(1)}`);
   }
   await model.dispose();
 }
@@ -176,10 +189,11 @@ writeResult(OUT, {
   target: 'ONNX ≥ 1.5× the jets/s of PyTorch eager',
   ...(LABEL ? { label: LABEL } : {}),
   timed_region: {
-    onnx: 'embedTrees on prebuilt trees: node features from the four-momenta + scaling + depth ordering + embed/cell/head onnxruntime calls + copies',
+    onnx: 'embedTrees on prebuilt trees: node features from the four-momenta + scaling + depth ordering + the onnxruntime call(s) + copies',
+    onnx_features_precomputed: 'the same with the raw node features computed before timing (RecnnRunOptions.nodeFeatures), as on the PyTorch side: scaling + depth ordering + onnxruntime call(s) + copies',
     torch: 'LevelBatch (depth ordering + feature gather) + embed_batch + head under no_grad; node features precomputed in the file',
   },
-  model: { dir: MODEL, name: probe.config.name, variant: probe.config.variant, embeddingSize: probe.embeddingSize },
+  model: { dir: MODEL, name: probe.config.name, variant: probe.config.variant, embeddingSize: probe.embeddingSize, onnx_path: probe.treeSession ? 'tree graph: one onnxruntime call per batch' : 'per-level calls: embed, one cell call per tree level, head' },
   data: { jets: jets.length, signal: `${PER_CLASS} W`, background: `${Math.ceil(PER_CLASS / 2)} quark + ${Math.floor(PER_CLASS / 2)} gluon`, seeds: [101, 102, 103], nodes, internal_nodes: internal, max_depth: meta.maxDepth, algorithm, radius },
   machine: { cpus: os.availableParallelism(), cpu_model: os.cpus()[0]?.model, node: process.version, torch: hello.torch, load_average_1m_start_end: loadAverage, rounds: ROUNDS },
   correctness,

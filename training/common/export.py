@@ -160,6 +160,45 @@ def export_model(
     np.savez(os.path.join(out_dir, "golden-inputs.npz"), **{k: _to_numpy(v) for k, v in golden.items()})
     np.savez(os.path.join(out_dir, "golden-outputs.npz"), **{k: _to_numpy(v) for k, v in zip(output_names, outs)})
 
+    return write_manifest(
+        out_dir,
+        name=name,
+        version=version,
+        inputs=[_spec(k, example_inputs[k], dynamic_axes.get(k)) for k in input_names],
+        outputs=[_spec(k, v, dynamic_axes.get(k)) for k, v in zip(output_names, outs)],
+        training_data=training_data,
+        metrics=metrics,
+        atol=atol,
+        rtol=rtol,
+        opset=opset,
+        file_name=file_name,
+        description=description,
+        script=script,
+        extra_provenance=extra_provenance,
+    )
+
+
+def write_manifest(
+    out_dir: str,
+    *,
+    name: str,
+    version: str,
+    inputs: Sequence[Mapping[str, object]],
+    outputs: Sequence[Mapping[str, object]],
+    training_data: str,
+    metrics: Mapping[str, object] | None = None,
+    atol: float = 1e-5,
+    rtol: float = 0.0,
+    opset: int = 17,
+    file_name: str = "model.onnx",
+    description: str | None = None,
+    script: str | None = None,
+    extra_provenance: Mapping[str, object] | None = None,
+) -> dict:
+    """Writes `model.json` for `out_dir/file_name` (an ONNX graph with golden-inputs.npz / golden-outputs.npz beside
+    it): name, version, sha256, opset, inputs/outputs (`{name, dtype, shape}`), provenance, metrics, golden entry.
+    Used by `export_model` and by scripts that compose graphs themselves. Returns the manifest dict."""
+    onnx_path = os.path.join(out_dir, file_name)
     manifest = {
         "name": name,
         "version": version,
@@ -167,8 +206,8 @@ def export_model(
         "sha256": sha256_file(onnx_path),
         "opset": opset,
         **({"description": description} if description else {}),
-        "inputs": [_spec(k, example_inputs[k], dynamic_axes.get(k)) for k in input_names],
-        "outputs": [_spec(k, v, dynamic_axes.get(k)) for k, v in zip(output_names, outs)],
+        "inputs": [dict(i) for i in inputs],
+        "outputs": [dict(o) for o in outputs],
         "provenance": {
             "trainingData": training_data,
             "framework": f"pytorch {torch.__version__}, onnx {onnx.__version__}",

@@ -10,17 +10,20 @@ restored). The split and the robust scaler come from the arrays (TypeScript fitt
 Held-out test metrics — ROC AUC and background rejection 1/eps_B at 50 % signal efficiency — go into every manifest and
 recnn.json.
 
-Export (why three graphs): a tree's recursion has a data-dependent depth and shape. One ONNX graph would need a Loop
-over levels with gathers and ScatterND updates of a node buffer inside its body, which torch 1.13 only exports through
-TorchScript and which hides the per-level state that saliency (gradients with respect to every node embedding) needs
-later. Instead the per-level computation is exported as three small static graphs with dynamic row counts:
+Export (why three graphs): a tree's recursion has a data-dependent depth and shape. One ONNX graph needs a Loop over
+levels, which torch 1.13 only exports through TorchScript, and it hides the per-level state that node embeddings and
+saliency (gradients with respect to every node embedding) need. So the per-level computation is exported as three small
+static graphs with dynamic row counts, and the Loop graph is composed from them afterwards (add_tree_graph.py):
 
     model.json / model.onnx   cell:  h_left, h_right, u [nodes, H] -> h [nodes, H]   (the recursive step)
     embed/                    embed: x [nodes, 7] -> u [nodes, H]
     head/                     head:  h_jet [jets, H] -> probability [jets], logit [jets]
 
-and TypeScript drives the level loop exactly like `RecNN.embed_batch` here: one embed call for all nodes of a batch of
-jets, one cell call per depth (deepest first), one head call. Each graph has its own golden files; `golden-jets.npz`
+and TypeScript can drive the level loop exactly like `RecNN.embed_batch` here: one embed call for all nodes of a batch
+of jets, one cell call per depth (deepest first), one head call. For inference without node embeddings it prefers
+`tree/`, which add_tree_graph.py composes from these three graphs after the export: embed, an ONNX Loop over the levels
+whose body is the cell's nodes, and the head, in one call per batch (onnxruntime-node copies every output of a call
+into a new JavaScript buffer, so keeping the levels inside onnxruntime is what makes batches fast). Each graph has its own golden files; `golden-jets.npz`
 holds the constituents of some test jets with PyTorch's probabilities, jet embeddings h_J and node embeddings, which
 the TypeScript golden test reproduces end to end (trees, features, scaler, level loop) within recnn.json's tolerances.
 Also written: recnn.json (variant, embedding size, algorithm, features, metrics), scaler.json, and weights.npz (the
@@ -296,6 +299,14 @@ def export(model: RecNN, data: TreeArrays, npz, meta: dict, out_dir: str, args, 
     with open(os.path.join(out_dir, "recnn.json"), "w", encoding="utf-8") as f:
         json.dump(config, f, indent=2)
         f.write("\n")
+    if golden_entry:
+        # the whole-tree graph (one onnxruntime call per batch), composed from the three graphs just written; its golden
+        # inputs are the golden jets' trees
+        from add_tree_graph import add as add_tree_graph
+
+        add_tree_graph(out_dir)
+    else:
+        print("no golden jets: tree/ not written (training/jets/add_tree_graph.py needs golden-jets.npz)")
 
 
 def main(argv=None):

@@ -37,6 +37,19 @@ describe('RecNN node features', () => {
     expect(features(-1, 0, 0, 1, 1)[2]).toBeCloseTo(Math.PI, 15);
   });
 
+  it('eta equals asinh(pz / pt) over 20 orders of magnitude of pz / pt, both signs', () => {
+    let worst = 0;
+    for (let i = 0; i < 2000; i++) {
+      const pt = Math.exp(((i % 37) / 37 - 0.5) * 10);
+      const pz = (i % 2 ? -1 : 1) * pt * Math.exp(((i * 7919) % 1000) / 1000 * 46 - 23);
+      const eta = features(pt * 0.6, pt * 0.8, pz, 2 * Math.hypot(pt, pz), 1)[1]!;
+      const ref = Math.asinh(pz / pt);
+      worst = Math.max(worst, Math.abs(eta - ref) / (1 + Math.abs(ref)));
+      expect(Math.sign(eta)).toBe(Math.sign(pz));
+    }
+    expect(worst).toBeLessThan(1e-15);
+  });
+
   it('follow the reference along the beam and at rest: eta 0, theta 0 or pi', () => {
     expect(features(0, 0, 5, 5, 10)).toEqual([5, 0, 0, 5, 0.5, 0, 0]);
     expect(features(0, 0, -5, 5, 10)).toEqual([5, 0, 0, 5, 0.5, 0, Math.PI]);

@@ -36,9 +36,10 @@ export interface RecnnConfig {
   background?: string;
   /**
    * Manifest paths of the graphs, relative to the directory: node embedding, recursive cell, head, and (models exported
-   * since jet-interp 0.2) the cell with its children's gathers inside, which inference prefers when present.
+   * since jet-interp 0.2) the cell with its children's gathers inside, and (since 0.3) the whole-tree graph (embed, a Loop
+   * over the levels, head: one call per batch), which inference prefers when present.
    */
-  graphs: { embed: string; cell: string; head: string; cellGather?: string };
+  graphs: { embed: string; cell: string; head: string; cellGather?: string; tree?: string };
   /** The scaler file, relative to the directory. */
   scaler: string;
   /** End-to-end golden file (jets' constituents and PyTorch's outputs) and its tolerances, when exported. */
@@ -86,7 +87,7 @@ export function parseRecnnConfig(raw: unknown, path: string): RecnnConfig {
   };
   const graphsRaw = (v['graphs'] ?? {}) as Record<string, unknown>;
   if (typeof graphsRaw !== 'object' || graphsRaw === null) throw new DataFormatError(path, 'field "graphs" must be an object {embed, cell, head}.');
-  const graph = (key: 'embed' | 'cell' | 'head' | 'cellGather', fallback: string): string => {
+  const graph = (key: 'embed' | 'cell' | 'head' | 'cellGather' | 'tree', fallback: string): string => {
     const g = graphsRaw[key] ?? fallback;
     if (typeof g !== 'string') throw new DataFormatError(path, `field "graphs.${key}" must be a path string.`);
     return g;
@@ -116,6 +117,7 @@ export function parseRecnnConfig(raw: unknown, path: string): RecnnConfig {
       cell: graph('cell', 'model.json'),
       head: graph('head', 'head/model.json'),
       ...(graphsRaw['cellGather'] !== undefined ? { cellGather: graph('cellGather', '') } : {}),
+      ...(graphsRaw['tree'] !== undefined ? { tree: graph('tree', '') } : {}),
     },
     scaler: str('scaler', 'scaler.json')!,
     ...(golden ? { golden } : {}),

@@ -41,6 +41,7 @@ describe.each(dirs)('RecNN model %s', (dir) => {
   it('each graph reproduces its PyTorch golden outputs', async () => {
     const graphs: Array<readonly [ModelSession, string]> = [[model.embedSession, 'embed/model.json'], [model.cellSession, 'model.json'], [model.headSession, 'head/model.json']];
     if (model.cellGatherSession) graphs.push([model.cellGatherSession, model.config.graphs.cellGather!]);
+    if (model.treeSession) graphs.push([model.treeSession, model.config.graphs.tree!]);
     for (const [session, rel] of graphs) {
       const manifest = (session as { manifest?: ModelManifest }).manifest!;
       const report = await checkGolden(session, manifest, join(dir, rel));
@@ -54,7 +55,40 @@ describe.each(dirs)('RecNN model %s', (dir) => {
     expect(report.jets).toBeGreaterThan(0);
     expect(report.ok).toBe(true);
     expect(report.atol).toBeLessThanOrEqual(1e-4);
-    for (const name of ['probability', 'embedding', 'node_embedding']) expect(report.maxAbsDiff[name], name).toBeLessThanOrEqual(1e-4);
+    for (const name of ['probability', 'embedding', 'node_embedding', 'probability (per level)']) expect(report.maxAbsDiff[name], name).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('the tree graph (embed, a Loop over the levels and the head in one call) equals one call per level', async () => {
+    expect(model.config.graphs.tree, 'the fixture has a tree graph (training/jets/add_tree_graph.py)').toBeDefined();
+    expect(model.treeSession).toBeDefined();
+    const perLevel = await loadRecnn(dir, { treeGraph: false });
+    try {
+      expect(perLevel.treeSession).toBeUndefined();
+      // single-constituent jets make a batch whose roots are not level 0's first rows in jet order; a batch of them
+      // alone has one level (the Loop runs zero times)
+      const single = (pt: number) => [FourMomentum.fromPtYPhiM(pt, 0.3, 1.2, 0.14)];
+      const mixed = [jets[0]!, single(550), jets[5]!, jets[9]!, single(610), jets[11]!];
+      for (const [label, set, options] of [
+        ['all jets, one batch', jets, {}],
+        ['all jets, batches of ≤ 200 nodes', jets, { maxBatchNodes: 200 }],
+        ['one jet per batch', jets.slice(0, 3), { maxBatchNodes: 1 }],
+        ['with single-constituent jets', mixed, {}],
+        ['only single-constituent jets', [single(500), single(700)], {}],
+      ] as const) {
+        const a = await model.embedJets(set, options);
+        const b = await perLevel.embedJets(set, options);
+        expect(maxRelDiff(a.probabilities, b.probabilities), label).toBeLessThanOrEqual(1e-6);
+        expect(maxRelDiff(a.logits, b.logits), label).toBeLessThanOrEqual(1e-5);
+        expect(maxRelDiff(a.embeddings, b.embeddings), label).toBeLessThanOrEqual(1e-6);
+      }
+      // node embeddings are per-level output: asking for them takes the per-level path with the same jet outputs
+      const withNodes = await model.embedJets(mixed, { nodeEmbeddings: true });
+      const tree = await model.embedJets(mixed);
+      expect(withNodes.nodeEmbeddings).toHaveLength(mixed.length);
+      expect(maxRelDiff(withNodes.embeddings, tree.embeddings)).toBeLessThanOrEqual(1e-6);
+    } finally {
+      await perLevel.dispose();
+    }
   });
 
   it('the gather cell (children gathered inside onnxruntime, outputs written in place) equals the plain cell with JavaScript copies', async () => {
@@ -138,6 +172,23 @@ describe.each(dirs)('RecNN model %s', (dir) => {
       expect(Array.from(e.subarray(root * H, root * H + H))).toEqual(Array.from(all.embeddings.subarray(j * H, j * H + H)));
     });
     expect(Array.from(await model.classify(jets))).toEqual(Array.from(all.probabilities));
+  });
+
+  it('takes precomputed node features (nodeFeatures(tree)) with the same result, and checks them', async () => {
+    const trees = jets.map((j) => model.tree(j));
+    const features = trees.map((t) => nodeFeatures(t));
+    const a = await model.embedTrees(trees);
+    const b = await model.embedTrees(trees, { nodeFeatures: features });
+    expect(Array.from(b.probabilities)).toEqual(Array.from(a.probabilities));
+    expect(Array.from(b.embeddings)).toEqual(Array.from(a.embeddings));
+    const c = await model.embedTrees(trees, { nodeFeatures: features, nodeEmbeddings: true });
+    expect(Array.from(c.probabilities)).toEqual(Array.from((await model.embedTrees(trees, { nodeEmbeddings: true })).probabilities));
+    // features that differ change the result: they are really read
+    const shifted = features.map((f) => f.map((v, i) => (i % 7 === 0 ? v * 2 : v)));
+    const d = await model.embedTrees(trees, { nodeFeatures: shifted });
+    expect(maxRelDiff(d.embeddings, a.embeddings)).toBeGreaterThan(1e-3);
+    await expect(model.embedTrees(trees, { nodeFeatures: features.slice(1) })).rejects.toThrow(/one Float64Array per tree/);
+    await expect(model.embedTrees(trees.slice(0, 2), { nodeFeatures: [features[0]!, features[0]!] })).rejects.toThrow(/nodeFeatures\[1\] must be a Float64Array of/);
   });
 
   it('rejects bad inputs with typed errors', async () => {

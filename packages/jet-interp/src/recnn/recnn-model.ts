@@ -48,6 +48,13 @@ export interface LoadRecnnOptions {
    * numbers (same weights and operations). @default true
    */
   gatherCell?: boolean;
+  /**
+   * Run whole batches through the directory's tree graph (`graphs.tree`: embed, a Loop over the tree levels and the head
+   * in one onnxruntime call, so that only the jets' outputs leave onnxruntime) when the model has one and node
+   * embeddings are not asked for; `false` keeps one call per level. Same weights and operations, same numbers.
+   * @default true
+   */
+  treeGraph?: boolean;
 }
 
 /** Options of {@link RecnnModel.embedJets} and {@link RecnnModel.embedTrees}. */
@@ -56,6 +63,12 @@ export interface RecnnRunOptions extends WithProgress {
   nodeEmbeddings?: boolean;
   /** Nodes per batch: jets are packed into batches of at most this many nodes (a larger jet goes alone). @default 16384 */
   maxBatchNodes?: number;
+  /**
+   * The trees' raw (unscaled) node features when the caller already has them — per tree, `7 × tree.size` values in node
+   * order, as {@link nodeFeatures} returns them (or a train-data file's `node_features` rows) — so that they are not
+   * computed again from the four-momenta; the model's scaler is applied as usual. @default computed from the trees
+   */
+  nodeFeatures?: readonly Float64Array[];
   /**
    * With a gather cell: batches of at least this many nodes use it, smaller ones the plain cell (whose JavaScript
    * copies cost less than the gather cell's extra per-call work on tiny levels). Both give the same numbers.
@@ -98,7 +111,11 @@ export interface RecnnGoldenReport {
   rtol: number;
   /** Jets in the golden file. */
   jets: number;
-  /** Largest absolute difference per output (`probability`, `embedding`, and `node_embedding` when stored). */
+  /**
+   * Largest absolute difference per output: `probability` and `embedding` (through the tree graph when the model has
+   * one), and when the file stores node embeddings `node_embedding` (per-level calls) and, with a tree graph,
+   * `probability (per level)`.
+   */
   maxAbsDiff: Record<string, number>;
 }
 
@@ -108,6 +125,8 @@ const CELL_GATHER_INPUTS = ['table', 'left', 'right', 'u'];
 /** Default of {@link RecnnRunOptions.gatherMinNodes}. */
 const GATHER_MIN_NODES = 512;
 const HEAD_INPUTS = ['h_jet'];
+const TREE_INPUTS = ['x', 'level_start', 'level_internal', 'left', 'right', 'roots'];
+const TREE_OUTPUTS = ['probability', 'logit', 'h_jet'];
 
 function checkGraph(session: ModelSession, path: string, inputs: readonly string[], outputs: readonly string[], dims: Record<string, number>): void {
   const names = session.inputs.map((s) => s.name);
@@ -152,11 +171,13 @@ export class RecnnModel {
   readonly headSession: ModelSession;
   /** table [rows, H], left, right [nodes] (int32 rows of the table), u [nodes, H] → h [nodes, H]; when in use. */
   readonly cellGatherSession: ModelSession | undefined;
+  /** x, level layout, roots → probability, logit, h_jet for a whole batch of trees in one call; when in use. */
+  readonly treeSession: ModelSession | undefined;
   /** Scratch buffers of the last batch, reused by the next one (a concurrent run allocates its own). */
   private spare: { f32: Float32Array; i32: Int32Array } | undefined;
 
   /** @internal use {@link loadRecnn} */
-  constructor(init: { dir: string; config: RecnnConfig; scaler: RobustScaler; embed: ModelSession; cell: ModelSession; head: ModelSession; cellGather?: ModelSession }) {
+  constructor(init: { dir: string; config: RecnnConfig; scaler: RobustScaler; embed: ModelSession; cell: ModelSession; head: ModelSession; cellGather?: ModelSession; tree?: ModelSession }) {
     this.dir = init.dir;
     this.config = init.config;
     this.scaler = init.scaler;
@@ -164,6 +185,7 @@ export class RecnnModel {
     this.cellSession = init.cell;
     this.headSession = init.head;
     this.cellGatherSession = init.cellGather;
+    this.treeSession = init.tree;
   }
 
   /** Size H of the embeddings. */
@@ -251,6 +273,18 @@ export class RecnnModel {
         throw new InvalidArgumentError('trees', `tree ${j} follows ${t.algorithm} reclustering but the model was trained on ${this.config.algorithm} trees; build trees with model.tree(jet).`);
       }
     });
+    const features = options.nodeFeatures;
+    if (features !== undefined) {
+      if (!Array.isArray(features) || features.length !== trees.length) {
+        throw new InvalidArgumentError('nodeFeatures', `nodeFeatures must hold one Float64Array per tree (${trees.length}); received ${Array.isArray(features) ? features.length : typeof features}.`);
+      }
+      features.forEach((f, j) => {
+        const want = RECNN_FEATURE_COUNT * trees[j]!.size;
+        if (!(f instanceof Float64Array) || f.length !== want) {
+          throw new InvalidArgumentError('nodeFeatures', `nodeFeatures[${j}] must be a Float64Array of ${want} values (7 per node of tree ${j}, as nodeFeatures(tree) returns); received ${f instanceof Float64Array ? f.length + ' values' : typeof f}.`);
+        }
+      });
+    }
     const H = this.config.embeddingSize;
     const J = trees.length;
     const result: RecnnResult = {
@@ -269,7 +303,7 @@ export class RecnnModel {
       let end = start + 1;
       let nodes = trees[start]!.size;
       while (end < J && nodes + trees[end]!.size <= maxBatchNodes) nodes += trees[end++]!.size;
-      await this.runBatch(trees, start, end, nodes, result, gatherMinNodes);
+      await this.runBatch(trees, features, start, end, nodes, result, gatherMinNodes);
       start = end;
       progress({ completed: start, total: J, label: 'recnn' });
     }
@@ -286,16 +320,27 @@ export class RecnnModel {
    * one pass (the same float64 arithmetic as `scaler.transformToFloat32(nodeFeatures(tree))`). The buffers are kept for
    * the next batch.
    */
-  private async runBatch(trees: readonly JetTree[], start: number, end: number, N: number, out: RecnnResult, gatherMinNodes: number): Promise<void> {
+  private async runBatch(trees: readonly JetTree[], features: readonly Float64Array[] | undefined, start: number, end: number, N: number, out: RecnnResult, gatherMinNodes: number): Promise<void> {
     const H = this.config.embeddingSize;
     const W = RECNN_FEATURE_COUNT;
     const B = end - start;
-    // nodes per depth: internal and leaves
+    // nodes per depth (counts[2d]) and internal nodes per depth (counts[2d + 1]), in one pass
+    let counts = new Int32Array(128);
     let maxDepth = 0;
     for (let b = 0; b < B; b++) {
       const t = trees[start + b]!;
-      const depth = t.depth;
-      for (let k = 0; k < t.size; k++) if (depth[k]! > maxDepth) maxDepth = depth[k]!;
+      const { depth, left } = t;
+      for (let k = 0; k < t.size; k++) {
+        const d = depth[k]!;
+        if (2 * d + 1 >= counts.length) {
+          const grown = new Int32Array(Math.max(2 * counts.length, 2 * d + 2));
+          grown.set(counts);
+          counts = grown;
+        }
+        counts[2 * d]!++;
+        if (left[k]! >= 0) counts[2 * d + 1]!++;
+        if (d > maxDepth) maxDepth = d;
+      }
     }
     const D = maxDepth + 1;
     // int32 scratch: nInternal, nLevel, levelStart (D + 1), nextInternal, nextLeaf, roots, rowOf, leftRow, rightRow
@@ -305,17 +350,11 @@ export class RecnnModel {
     this.spare = undefined;
     if (!spare || spare.i32.length < i32Need) spare = { f32: spare?.f32 ?? new Float32Array(0), i32: new Int32Array(Math.max(i32Need, (spare?.i32.length ?? 0) * 2)) };
     const i32 = spare.i32;
-    i32.fill(0, 0, 2 * D);
     const nInternal = i32.subarray(0, D);
     const nLevel = i32.subarray(D, 2 * D);
-    for (let b = 0; b < B; b++) {
-      const t = trees[start + b]!;
-      const { depth, left } = t;
-      for (let k = 0; k < t.size; k++) {
-        const d = depth[k]!;
-        nLevel[d]!++;
-        if (left[k]! >= 0) nInternal[d]!++;
-      }
+    for (let d = 0; d < D; d++) {
+      nLevel[d] = counts[2 * d]!;
+      nInternal[d] = counts[2 * d + 1]!;
     }
     const levelStart = i32.subarray(2 * D, 3 * D + 1);
     const nextInternal = i32.subarray(3 * D + 1, 4 * D + 1);
@@ -331,45 +370,61 @@ export class RecnnModel {
     const rowOf = i32.subarray(5 * D + 1 + B, 5 * D + 1 + B + N);
     const leftRow = i32.subarray(5 * D + 1 + B + N, 5 * D + 1 + B + 2 * N);
     const rightRow = i32.subarray(5 * D + 1 + B + 2 * N, 5 * D + 1 + B + 3 * N);
-    // float32 scratch: the rows (N + 2 maxM) × H (N × H with the gather cell), then the features N × W
-    // the gather cell saves the JavaScript copies of the children's rows but costs a few µs more per onnxruntime call
+    // the tree graph runs the whole batch in one call and only needs the features (N × W); otherwise float32 scratch
+    // holds the rows (N + 2 maxM) × H (N × H with the gather cell), then the features.
+    // The gather cell saves the JavaScript copies of the children's rows but costs a few µs more per onnxruntime call
     // (two Gather nodes, pre-allocated outputs): below GATHER_MIN_NODES nodes (about 10 jets) the copies are cheaper
-    const gather = N >= gatherMinNodes ? this.cellGatherSession : undefined;
-    const rowsEnd = (gather ? N : N + 2 * maxM) * H;
+    const tree = out.nodeEmbeddings ? undefined : this.treeSession;
+    const gather = !tree && N >= gatherMinNodes ? this.cellGatherSession : undefined;
+    const rowsEnd = tree ? 0 : (gather ? N : N + 2 * maxM) * H;
     const f32Need = rowsEnd + W * N;
     if (spare.f32.length < f32Need) spare.f32 = new Float32Array(Math.max(f32Need, spare.f32.length * 2));
     const emb = spare.f32.subarray(0, rowsEnd);
     const x = spare.f32.subarray(rowsEnd, f32Need);
     try {
-      // row of every node (batch order: jet after jet), rows of the children of internal rows, features into their rows
+      // row of every node (batch order: jet after jet), rows of the children of internal rows, features into their rows;
+      // one pass per tree: its nodes are in post-order, so a node's children have their rows before it
       const f = new Float64Array(W);
-      const rowScale = gather ? 1 : H; // row numbers for the gather cell, float offsets for the JavaScript copies
+      // children as: positions within the next level (tree graph), row numbers (gather cell), float offsets (copies)
+      const rowScale = tree || gather ? 1 : H;
       const [c0, c1, c2, c3, c4, c5, c6] = this.scaler.center;
       const [s0, s1, s2, s3, s4, s5, s6] = this.scaler.scale;
       let o = 0;
       for (let b = 0; b < B; b++) {
         const t = trees[start + b]!;
         const { depth, left, right, momenta: m } = t;
-        for (let k = 0; k < t.size; k++) rowOf[o + k] = left[k]! >= 0 ? nextInternal[depth[k]!]!++ : nextLeaf[depth[k]!]!++;
         const jetEnergy = m[4 * t.root + 3]!;
+        const given = features?.[start + b];
         for (let k = 0; k < t.size; k++) {
-          const r = rowOf[o + k]!;
-          if (left[k]! >= 0) {
-            leftRow[r] = rowOf[o + left[k]!]! * rowScale;
-            rightRow[r] = rowOf[o + right[k]!]! * rowScale;
+          const internal = left[k]! >= 0;
+          const r = internal ? nextInternal[depth[k]!]!++ : nextLeaf[depth[k]!]!++;
+          rowOf[o + k] = r;
+          if (internal) {
+            const base = tree ? levelStart[depth[k]! + 1]! : 0;
+            leftRow[r] = rowOf[o + left[k]!]! * rowScale - base;
+            rightRow[r] = rowOf[o + right[k]!]! * rowScale - base;
           }
-          momentumFeatures(m[4 * k]!, m[4 * k + 1]!, m[4 * k + 2]!, m[4 * k + 3]!, jetEnergy, f, 0);
+          let src: Float64Array<ArrayBufferLike> = f;
+          let so = 0;
+          if (given) {
+            src = given;
+            so = W * k;
+          } else momentumFeatures(m[4 * k]!, m[4 * k + 1]!, m[4 * k + 2]!, m[4 * k + 3]!, jetEnergy, f, 0);
           const xo = W * r;
-          x[xo] = (f[0]! - c0!) / s0!;
-          x[xo + 1] = (f[1]! - c1!) / s1!;
-          x[xo + 2] = (f[2]! - c2!) / s2!;
-          x[xo + 3] = (f[3]! - c3!) / s3!;
-          x[xo + 4] = (f[4]! - c4!) / s4!;
-          x[xo + 5] = (f[5]! - c5!) / s5!;
-          x[xo + 6] = (f[6]! - c6!) / s6!;
+          x[xo] = (src[so]! - c0!) / s0!;
+          x[xo + 1] = (src[so + 1]! - c1!) / s1!;
+          x[xo + 2] = (src[so + 2]! - c2!) / s2!;
+          x[xo + 3] = (src[so + 3]! - c3!) / s3!;
+          x[xo + 4] = (src[so + 4]! - c4!) / s4!;
+          x[xo + 5] = (src[so + 5]! - c5!) / s5!;
+          x[xo + 6] = (src[so + 6]! - c6!) / s6!;
         }
         roots[b] = rowOf[o + t.root]!;
         o += t.size;
+      }
+      if (tree) {
+        await this.runTree(tree, x, N, B, D, levelStart, nInternal, leftRow, rightRow, roots, out, start);
+        return;
       }
       // u for every row; leaves keep it as their embedding, a level's internal rows are replaced by the cell's output
       // (their u is read before)
@@ -425,6 +480,41 @@ export class RecnnModel {
     } finally {
       this.keepSpare(spare);
     }
+  }
+
+  /** The batch through the tree graph: one call, the jets' outputs copied into `out` from row `start` on. */
+  private async runTree(
+    tree: ModelSession,
+    x: Float32Array,
+    N: number,
+    B: number,
+    D: number,
+    levelStart: Int32Array,
+    nInternal: Int32Array,
+    leftRow: Int32Array,
+    rightRow: Int32Array,
+    roots: Int32Array,
+    out: RecnnResult,
+    start: number,
+  ): Promise<void> {
+    const H = this.config.embeddingSize;
+    const r = await tree.run({
+      x: new Tensor('float32', x, [N, RECNN_FEATURE_COUNT]),
+      level_start: new Tensor('int32', levelStart, [D + 1]),
+      level_internal: new Tensor('int32', nInternal, [D]),
+      left: new Tensor('int32', leftRow, [N]),
+      right: new Tensor('int32', rightRow, [N]),
+      roots: new Tensor('int32', roots, [B]),
+    });
+    const probability = r['probability']!.data as Float32Array;
+    const logit = r['logit']!.data as Float32Array;
+    const hJet = r['h_jet']!.data as Float32Array;
+    if (probability.length !== B || logit.length !== B || hJet.length !== B * H) {
+      throw new DataFormatError(join(this.dir, this.config.graphs.tree!), `tree graph returned ${probability.length} probabilities, ${logit.length} logits and ${hJet.length} embedding values for ${B} jets × ${H}.`);
+    }
+    out.probabilities.set(probability, start);
+    out.logits.set(logit, start);
+    out.embeddings.set(hJet, start * H);
   }
 
   /**
@@ -495,7 +585,10 @@ export class RecnnModel {
     const constituents = need('constituents').data as Float64Array;
     const cOffset = Array.from(need('jet_constituent_offset').data as ArrayLike<number | bigint>, Number);
     const jets = cOffset.slice(1).map((e, j) => new ParticleEvent(constituents.slice(4 * cOffset[j]!, 4 * e)));
-    const r = await this.embedJets(jets, { nodeEmbeddings: g['node_embedding'] !== undefined });
+    // without node embeddings a batch runs through the tree graph when the model has one; node embeddings need the
+    // per-level calls: with both, each path is compared with PyTorch
+    const r = await this.embedJets(jets);
+    const withNodes = g['node_embedding'] !== undefined ? await this.embedJets(jets, { nodeEmbeddings: true }) : undefined;
     const { atol, rtol } = golden;
     const maxAbsDiff: Record<string, number> = {};
     let ok = true;
@@ -511,10 +604,11 @@ export class RecnnModel {
     };
     compare('probability', r.probabilities, need('probability').data as Float32Array);
     compare('embedding', r.embeddings, need('embedding').data as Float32Array);
-    if (r.nodeEmbeddings) {
-      const all = new Float32Array(r.nodeEmbeddings.reduce((s, e) => s + e.length, 0));
+    if (withNodes?.nodeEmbeddings) {
+      if (this.treeSession) compare('probability (per level)', withNodes.probabilities, need('probability').data as Float32Array);
+      const all = new Float32Array(withNodes.nodeEmbeddings.reduce((s, e) => s + e.length, 0));
       let o = 0;
-      for (const e of r.nodeEmbeddings) {
+      for (const e of withNodes.nodeEmbeddings) {
         all.set(e, o);
         o += e.length;
       }
@@ -525,7 +619,7 @@ export class RecnnModel {
 
   /** Releases the three onnxruntime sessions. Safe to call twice. */
   async dispose(): Promise<void> {
-    await Promise.all([this.embedSession.dispose(), this.cellSession.dispose(), this.headSession.dispose(), this.cellGatherSession?.dispose()]);
+    await Promise.all([this.embedSession.dispose(), this.cellSession.dispose(), this.headSession.dispose(), this.cellGatherSession?.dispose(), this.treeSession?.dispose()]);
   }
 }
 
@@ -594,7 +688,9 @@ export async function loadRecnn(dir: string, options: LoadRecnnOptions = {}): Pr
     const head = await open(config.graphs.head, HEAD_INPUTS, ['probability', 'logit'], { h_jet: H });
     const gather = config.graphs.cellGather !== undefined && options.gatherCell !== false;
     const cellGather = gather ? await open(config.graphs.cellGather!, CELL_GATHER_INPUTS, ['h'], { table: H, u: H, h: H }) : undefined;
-    return new RecnnModel({ dir, config, scaler, embed, cell, head, ...(cellGather ? { cellGather } : {}) });
+    const useTree = config.graphs.tree !== undefined && options.treeGraph !== false;
+    const tree = useTree ? await open(config.graphs.tree!, TREE_INPUTS, TREE_OUTPUTS, { x: RECNN_FEATURE_COUNT, h_jet: H }) : undefined;
+    return new RecnnModel({ dir, config, scaler, embed, cell, head, ...(cellGather ? { cellGather } : {}), ...(tree ? { tree } : {}) });
   } catch (e) {
     await Promise.all(sessions.map((s) => s.dispose()));
     throw e;
