@@ -12,8 +12,10 @@ export interface RunOptions {
   /** Output names to compute; all outputs when omitted. */
   outputs?: readonly string[];
   /**
-   * Pre-allocated CPU tensors, by output name, that the outputs are written into (no new output buffers, no copy out):
-   * e.g. a `subarray` view of a larger scratch buffer. Only these outputs are returned. Each must have the
+   * Pre-allocated CPU tensors, by output name, that the outputs are written into (no copy on the caller's side):
+   * e.g. a `subarray` view of a larger scratch buffer. Only these outputs are returned. Note that onnxruntime-node
+   * (1.30) still copies each output into a new JavaScript buffer inside `run` — measured with perf — so large outputs
+   * cost that copy (and its fresh pages) either way; keep big intermediates inside one graph instead. Each must have the
    * output's dtype and the exact shape the call produces. The memory must not be read by this call's feeds unless the
    * graph has consumed them before its last node writes the output.
    * Combined with `outputs`, every name of `outputs` must have a tensor here.
