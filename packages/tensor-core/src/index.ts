@@ -59,4 +59,8 @@ export type { ProgressEvent, ProgressCallback, WithProgress } from './progress/p
 export { minimizeLbfgs } from './optim/lbfgs';
 export { MLP_ACTIVATIONS, Mlp, AdamState, trainMlp } from './nn/mlp';
 export type { MlpActivation, MlpSpec, MlpJson, TrainMlpOptions, MlpEpoch, TrainMlpResult } from './nn/mlp';
+export { OnnxMlpTrainer, ONNX_MLP_ACTIVATIONS } from './nn/mlp-onnx';
+export type { OnnxAdamOptions, OnnxMlpTrainerOptions } from './nn/mlp-onnx';
+export { OnnxGraphBuilder, OnnxType, float as onnxFloat, onnxModelBytes } from './nn/onnx-builder';
+export type { OnnxElementType, OnnxAttribute, OnnxGraph } from './nn/onnx-builder';
 export type { LbfgsOptions, LbfgsResult, LbfgsIterationInfo } from './optim/lbfgs';

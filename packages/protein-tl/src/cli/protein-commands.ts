@@ -171,7 +171,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<TrainC
       devX = await embedSequences(embedder, dev.sequences, options.cache, options.onProgress, 'embed dev');
       validation = knownFamilyRows(index, devX, devFamilies, embedder.dim);
     }
-    const head = fitHead(options.head, x, y, embedder.dim, index.size, {
+    const head = await fitHead(options.head, x, y, embedder.dim, index.size, {
       members: options.members ?? 10,
       seed: options.seed ?? 0,
       mlp: {

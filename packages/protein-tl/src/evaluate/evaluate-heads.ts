@@ -150,7 +150,7 @@ export async function evaluateHeads(train: LabeledEmbeddings, test: LabeledEmbed
     const label = `${HEAD_METHODS[head]} (${k + 1}/${heads.length})`;
     progress({ completed: k, total: heads.length, label });
     const t0 = performance.now();
-    const fitted = fitHead(head, tr.data, y, dim, classes, {
+    const fitted = await fitHead(head, tr.data, y, dim, classes, {
       members,
       seed,
       mlp: {
@@ -207,15 +207,15 @@ export interface FitHeadOptions {
  * @returns the fitted head
  * @example
  * ```ts
- * const head = fitHead('knn', x, y, 128, 100, { members: 10, seed: 0 });
+ * const head = await fitHead('knn', x, y, 128, 100, { members: 10, seed: 0 });
  * ```
  */
-export function fitHead(head: HeadName, x: Float32Array, y: Int32Array, dim: number, classes: number, options: FitHeadOptions): ClassificationHead {
+export async function fitHead(head: HeadName, x: Float32Array, y: Int32Array, dim: number, classes: number, options: FitHeadOptions): Promise<ClassificationHead> {
   if (head === 'knn') return NearestNeighbor.fit(x, y, dim, { classes });
   if (head === 'knn-ensemble') return KnnEnsemble.fit(x, y, dim, { members: options.members, seed: options.seed, classes });
   const mlp: MlpHeadOptions = { ...options.mlp, classes: Math.max(2, classes), seed: options.seed };
-  if (head === 'mlp') return MlpHead.train(x, y, dim, mlp);
-  return MlpEnsemble.train(x, y, dim, { ...mlp, members: options.members });
+  if (head === 'mlp') return MlpHead.fit(x, y, dim, mlp);
+  return MlpEnsemble.fit(x, y, dim, { ...mlp, members: options.members });
 }
 
 /**

@@ -2,7 +2,7 @@
  * The MLP ensemble of the study: one {@link MlpHead} per disjoint subset of the training rows, combined by majority vote.
  * @packageDocumentation
  */
-import { InvalidArgumentError } from '@lab/tensor-core';
+import { InvalidArgumentError, type ProgressEvent } from '@lab/tensor-core';
 import { disjointSubsets } from './disjoint-subsets';
 import { checkEmbeddings, checkLabels, type EmbeddingRows } from './embedding-matrix';
 import { majorityVote } from './majority-vote';
@@ -57,26 +57,27 @@ export class MlpEnsemble {
    * ```
    */
   static train(x: EmbeddingRows, y: ArrayLike<number>, dim: number, options: MlpEnsembleOptions = {}): MlpEnsemble {
-    const { data, rows } = checkEmbeddings(x, dim, 'x');
-    const { labels, classes } = checkLabels(y, rows, 'y');
-    const seed = options.seed ?? 0;
-    const subsets = disjointSubsets(rows, options.members ?? 10, seed);
-    const k = options.classes ?? Math.max(2, classes);
-    const members = subsets.map((s, m) => {
-      const xs = new Float32Array(s.length * dim);
-      const ys = new Int32Array(s.length);
-      s.forEach((r, i) => {
-        xs.set(data.subarray(r * dim, (r + 1) * dim), i * dim);
-        ys[i] = labels[r]!;
-      });
-      const onProgress = options.onProgress;
-      return MlpHead.train(xs, ys, dim, {
-        ...options,
-        classes: k,
-        seed: seed + m + 1,
-        onProgress: onProgress && ((e) => onProgress({ ...e, label: `member ${m + 1}/${subsets.length}${e.label ? ` ${e.label}` : ''}` })),
-      });
-    });
+    const { subsets, seed, parts } = splitMembers(x, y, dim, options);
+    return new MlpEnsemble(parts.map((p) => MlpHead.train(p.x, p.y, dim, p.options)), subsets, seed);
+  }
+
+  /**
+   * {@link MlpEnsemble.train} with each member trained by {@link MlpHead.fit} (onnxruntime by default; `engine`).
+   * @param x - `[rows × dim]` embeddings
+   * @param y - class index per row
+   * @param dim - embedding dimension
+   * @param options - members, seed, and the heads' options
+   * @returns the ensemble
+   * @throws InvalidArgumentError for bad sizes, labels or options
+   * @example
+   * ```ts
+   * const ensemble = await MlpEnsemble.fit(x, y, 1280, { members: 10, seed: 3 });
+   * ```
+   */
+  static async fit(x: EmbeddingRows, y: ArrayLike<number>, dim: number, options: MlpEnsembleOptions = {}): Promise<MlpEnsemble> {
+    const { subsets, seed, parts } = splitMembers(x, y, dim, options);
+    const members: MlpHead[] = [];
+    for (const p of parts) members.push(await MlpHead.fit(p.x, p.y, dim, p.options));
     return new MlpEnsemble(members, subsets, seed);
   }
 
@@ -103,4 +104,30 @@ export class MlpEnsemble {
     const { data } = checkEmbeddings(x, this.dim, 'x');
     return majorityVote(this.members.map((m) => m.predict(data)));
   }
+}
+
+/** The members' rows, labels and options (disjoint subsets; member m seeded with seed + m + 1). */
+function splitMembers(x: EmbeddingRows, y: ArrayLike<number>, dim: number, options: MlpEnsembleOptions) {
+  const { data, rows } = checkEmbeddings(x, dim, 'x');
+  const { labels, classes } = checkLabels(y, rows, 'y');
+  const seed = options.seed ?? 0;
+  const subsets = disjointSubsets(rows, options.members ?? 10, seed);
+  const k = options.classes ?? Math.max(2, classes);
+  const onProgress = options.onProgress;
+  const parts = subsets.map((s, m) => {
+    const xs = new Float32Array(s.length * dim);
+    const ys = new Int32Array(s.length);
+    s.forEach((r, i) => {
+      xs.set(data.subarray(r * dim, (r + 1) * dim), i * dim);
+      ys[i] = labels[r]!;
+    });
+    const memberOptions: MlpHeadOptions = {
+      ...options,
+      classes: k,
+      seed: seed + m + 1,
+      ...(onProgress ? { onProgress: (e: ProgressEvent) => onProgress({ ...e, label: `member ${m + 1}/${subsets.length}${e.label ? ` ${e.label}` : ''}` }) } : {}),
+    };
+    return { x: xs, y: ys, options: memberOptions };
+  });
+  return { subsets, seed, parts };
 }

@@ -26,6 +26,40 @@ describe('MlpHead', () => {
     expect(head.history).toHaveLength(1);
   });
 
+  it('fit trains inside onnxruntime with the same schedule and numbers as train (float32 vs float64)', async () => {
+    const dim = 12;
+    const train = blobs(7, 500, dim, 5);
+    const dev = blobs(8, 150, dim, 5);
+    const options = { hidden: [20, 10], validation: dev, maxEpochs: 4, patience: 10, seed: 3, batchSize: 3 };
+    const js = MlpHead.train(train.x, train.y, dim, options);
+    const progress: number[] = [];
+    const onnx = await MlpHead.fit(train.x, train.y, dim, { ...options, engine: 'onnx', threads: 1, onProgress: (e) => progress.push(e.completed) });
+    expect(onnx.history).toHaveLength(js.history.length);
+    onnx.history.forEach((h, e) => {
+      expect(Math.abs(h.loss - js.history[e]!.loss), `epoch ${e + 1} loss`).toBeLessThan(1e-4);
+      expect(Math.abs(h.validationLoss! - js.history[e]!.validationLoss!)).toBeLessThan(1e-4);
+    });
+    expect(onnx.bestEpoch).toBe(js.bestEpoch);
+    let maxDiff = 0;
+    onnx.model.weights.forEach((w, l) => w.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - js.model.weights[l]![i]!)))));
+    expect(maxDiff).toBeLessThan(1e-3);
+    const test = blobs(9, 200, dim, 5);
+    expect(Array.from(onnx.predict(test.x))).toEqual(Array.from(js.predict(test.x)));
+    // 5-row chunks (1 % of 500) → 100 partial fits per epoch, reported in ten calls
+    expect(progress.at(-1)).toBe(4 * 100);
+    // auto: onnx for identity/ReLU, the JavaScript trainer otherwise (tanh)
+    const tanh = await MlpHead.fit(train.x, train.y, dim, { hidden: [6], activation: 'tanh', maxEpochs: 1 });
+    expect(tanh.model.spec.activation).toBe('tanh');
+    await expect(MlpHead.fit(train.x, train.y, dim, { engine: 'gpu' as never })).rejects.toThrow(InvalidArgumentError);
+    await expect(MlpHead.fit(train.x, train.y, dim, { engine: 'onnx', activation: 'tanh' })).rejects.toThrow(/supports identity and relu/);
+    const ensembleOptions = { hidden: [8], members: 3, maxEpochs: 2, seed: 1 };
+    const ensemble = await MlpEnsemble.fit(train.x, train.y, dim, ensembleOptions);
+    expect(ensemble.members).toHaveLength(3);
+    const jsVotes = MlpEnsemble.train(train.x, train.y, dim, ensembleOptions).predict(test.x);
+    const votes = ensemble.predict(test.x);
+    expect(Array.from(votes).filter((c, i) => c === jsVotes[i]).length).toBeGreaterThanOrEqual(198);
+  });
+
   it('learns separable blobs, watches the dev rows, stops early and keeps the best epoch', () => {
     const dim = 10;
     const train = blobs(2, 600, dim, 4);

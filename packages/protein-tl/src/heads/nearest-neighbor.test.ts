@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { InvalidArgumentError, LabError, Rng } from '@lab/tensor-core';
+import { InvalidArgumentError, LabError, Rng, checkGolden, loadModel } from '@lab/tensor-core';
 import { findPython, runPythonJson } from '@lab/tensor-core/testing';
 import { describe, expect, it } from 'vitest';
 import { NearestNeighbor } from './nearest-neighbor';
+import { nearestGraphPath } from './nearest-search';
 import { simdDotsModule } from './simd-dots';
 
 const SCRIPT = join(__dirname, '__fixtures__', 'heads_reference.py');
@@ -55,6 +56,7 @@ describe('NearestNeighbor (exact 1-NN)', () => {
     const sync = knn.kneighborsSync(queries);
     const threaded = await knn.kneighbors(queries, { threads: 2 });
     const results = [sync, threaded, knn.kneighborsSync(queries, { kernel: 'js' }), await knn.kneighbors(queries, { threads: 3, kernel: 'js' })];
+    results.push(await knn.kneighbors(queries, { kernel: 'onnx' }), await knn.kneighbors(queries, { kernel: 'onnx', threads: 2 }));
     if (simdDotsModule()) results.push(knn.kneighborsSync(queries, { kernel: 'simd' }), await knn.kneighbors(queries, { threads: 2, kernel: 'simd' }));
     else console.log('[skip] SIMD kernel: this runtime has no WebAssembly SIMD with shared memories');
     for (const r of results) {
@@ -77,6 +79,33 @@ describe('NearestNeighbor (exact 1-NN)', () => {
     const knn = NearestNeighbor.fit(train, new Int32Array(50), dim);
     expect(Array.from(knn.kneighborsSync(queries, { kernel: 'js' }).index)).toEqual(ref.index);
     expect(Array.from(knn.kneighborsSync(queries).index)).toEqual(ref.index);
+  });
+
+  it('the ONNX kernel: its graph reproduces the numpy golden top-k, and the search stays exact across blocks and crowded ties', async () => {
+    const session = await loadModel(nearestGraphPath());
+    try {
+      const report = await checkGolden(session, session.manifest!, nearestGraphPath());
+      expect(report.ok, JSON.stringify(report.outputs)).toBe(true);
+    } finally {
+      await session.dispose();
+    }
+    const rng = new Rng(8);
+    // 70,000 rows: two blocks of training rows (65,536 per call); duplicates of query 0 in both blocks, the first at 65,600
+    const dim = 4;
+    const train = randomRows(rng, 70000, dim);
+    const queries = randomRows(rng, 20, dim);
+    train.set(queries.subarray(0, dim), 69000 * dim);
+    train.set(queries.subarray(0, dim), 65600 * dim);
+    // 40 identical rows equidistant from query 1: more ties within tolerance than a block's top 16 → full exact scan
+    for (let t = 100; t < 140; t++) for (let p = 0; p < dim; p++) train[t * dim + p] = queries[dim + p]! + (p === 0 ? 1e-4 : 0);
+    const ref = bruteForce(train, queries, dim);
+    const knn = NearestNeighbor.fit(train, new Int32Array(70000), dim);
+    const r = await knn.kneighbors(queries, { kernel: 'onnx', threads: 2 });
+    expect(Array.from(r.index)).toEqual(ref.index);
+    expect(r.index[0]).toBe(65600);
+    expect(r.index[1]).toBe(100);
+    r.distance.forEach((d, i) => expect(Math.abs(d - ref.distance[i]!)).toBeLessThanOrEqual(1e-9 * (1 + ref.distance[i]!)));
+    expect(() => knn.kneighborsSync(queries, { kernel: 'onnx' })).toThrow(/asynchronous/);
   });
 
   it('handles every dimension and row count around the kernels’ tiles (d mod 4, odd rows, short query groups)', async () => {

@@ -15,11 +15,12 @@ export interface NeighborResult extends NearestResult {
 /**
  * Exact 1-NN classifier over embeddings: the query takes the label of its nearest stored row (Euclidean distance; ties
  * go to the lowest stored index, as scikit-learn's brute-force `KNeighborsClassifier(n_neighbors=1)`). Distances come
- * from blocked matrix products with candidates re-checked exactly, on worker threads for large searches.
+ * from blocked matrix products with candidates re-checked exactly.
  * @remarks The study fits the 1-NN on train + dev: pass the concatenated rows (train first) to {@link NearestNeighbor.fit}.
- * Rows are stored as float32 in a SharedArrayBuffer. With the default SIMD kernel each search copies rows and queries
- * once into a shared WebAssembly memory (≤ 4 GiB; larger searches fall back to the JavaScript kernel), which all
- * workers read without further copies. Workers are started per search (tens of milliseconds), so batch the queries.
+ * Rows are stored as float32. The asynchronous search runs by default through the shipped ONNX graph (sgemm + top-k
+ * per block inside onnxruntime on `threads` intra-op threads; the rows are passed without copies). The `simd` kernel
+ * copies rows and queries once per search into a shared WebAssembly memory (≤ 4 GiB) read by worker threads, the `js`
+ * kernel copies them into SharedArrayBuffers; their workers start per search (tens of milliseconds), so batch the queries.
  * @example
  * ```ts
  * const knn = NearestNeighbor.fit(trainDevEmbeddings, trainDevLabels, 1280);
@@ -64,8 +65,7 @@ export class NearestNeighbor {
     const { labels, classes } = checkLabels(y, rows, 'y');
     const k = options.classes ?? classes;
     if (!(Number.isInteger(k) && k >= classes)) throw new InvalidArgumentError('classes', `classes must be an integer ≥ max label + 1 (${classes}); received ${k}.`);
-    const stored = new Float32Array(new SharedArrayBuffer(data.byteLength));
-    stored.set(data);
+    const stored = Float32Array.from(data);
     return new NearestNeighbor(stored, labels, dim, k);
   }
 

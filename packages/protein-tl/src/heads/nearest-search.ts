@@ -3,9 +3,11 @@
  * SharedArrayBuffers (no copies per worker).
  * @packageDocumentation
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { InvalidArgumentError } from '@lab/tensor-core';
+import { InvalidArgumentError, ModelNotFoundError, Tensor, loadModel, packageDir, type ModelSession } from '@lab/tensor-core';
 import { nearestKernel, nearestKernelSimd } from './nearest-kernel';
 import { simdDotsModule, wasmApi, type WasmMemory, type WasmModule } from './simd-dots';
 
@@ -25,11 +27,14 @@ export interface NearestSearchOptions {
    */
   threads?: number;
   /**
-   * The dot-product kernel: WebAssembly SIMD (f32x4, float32 sums re-checked exactly), plain JavaScript (float64 sums),
-   * or `auto` (SIMD when the runtime supports it and the rows fit a 4 GiB wasm memory).
+   * The score kernel: `onnx` (the shipped graph `models/kernels/nearest-topk`: sgemm + top-k inside onnxruntime on
+   * `threads` intra-op threads, candidates re-checked exactly in JavaScript), WebAssembly SIMD (f32x4 on worker
+   * threads, float32 sums re-checked exactly), plain JavaScript (float64 sums), or `auto` (onnx for the asynchronous
+   * search when the graph is present; otherwise SIMD when the runtime supports it and the rows fit a 4 GiB wasm memory).
+   * The synchronous search has no `onnx`.
    * @default 'auto'
    */
-  kernel?: 'auto' | 'simd' | 'js';
+  kernel?: 'auto' | 'onnx' | 'simd' | 'js';
 }
 
 /** Layout of a search in one shared wasm memory (byte addresses). */
@@ -152,6 +157,7 @@ export async function nearestSearch(train: Float32Array, norms: Float64Array, d:
   const threads = options.threads ?? (work < SMALL_WORK ? 0 : Math.min(availableParallelism(), 8));
   if (!(Number.isInteger(threads) && threads >= 0)) throw new InvalidArgumentError('threads', `threads must be a non-negative integer; received ${threads}.`);
   const kernel = checkKernel(options.kernel);
+  if (kernel === 'onnx' || (kernel === 'auto' && existsSync(nearestGraphPath()))) return searchOnnx(train, norms, d, queries, Math.max(1, threads));
   if (threads === 0 || m < 8) return searchHere(train, norms, d, queries, kernel);
   let maxNorm = 0;
   for (let i = 0; i < n; i++) if (norms[i]! > maxNorm) maxNorm = norms[i]!;
@@ -172,13 +178,164 @@ export async function nearestSearch(train: Float32Array, norms: Float64Array, d:
   return { index: new Int32Array(index), distance: new Float64Array(distance) };
 }
 
-function checkKernel(kernel: NearestSearchOptions['kernel']): 'auto' | 'simd' | 'js' {
+function checkKernel(kernel: NearestSearchOptions['kernel']): 'auto' | 'onnx' | 'simd' | 'js' {
   const k = kernel ?? 'auto';
-  if (k !== 'auto' && k !== 'simd' && k !== 'js') throw new InvalidArgumentError('kernel', `kernel must be "auto", "simd" or "js"; received "${String(k)}".`);
+  if (k !== 'auto' && k !== 'onnx' && k !== 'simd' && k !== 'js') throw new InvalidArgumentError('kernel', `kernel must be "auto", "onnx", "simd" or "js"; received "${String(k)}".`);
   return k;
 }
 
-function searchHere(train: Float32Array, norms: Float64Array, d: number, queries: Float32Array, kernel: 'auto' | 'simd' | 'js'): NearestResult {
+/**
+ * Manifest of the shipped search graph (`training/protein/export_nearest_graph.py`): queries, training rows and their
+ * squared norms → the k smallest scores ‖t‖² − 2 q·t per query and their rows.
+ * @returns the path of `models/kernels/nearest-topk/model.json` in this package
+ * @example
+ * ```ts
+ * existsSync(nearestGraphPath()); // true in the published package
+ * ```
+ */
+export function nearestGraphPath(): string {
+  return join(packageDir(import.meta.url), 'models', 'kernels', 'nearest-topk', 'model.json');
+}
+
+/** One session per intra-op thread count, kept for the process (thread spinning off). */
+const onnxSessions = new Map<number, Promise<ModelSession>>();
+
+function onnxSession(threads: number): Promise<ModelSession> {
+  let s = onnxSessions.get(threads);
+  if (!s) {
+    const path = nearestGraphPath();
+    if (!existsSync(path)) throw new ModelNotFoundError(path, 'nearest-neighbour search graph (write it with training/protein/export_nearest_graph.py)');
+    s = loadModel(path, { intraOpThreads: threads, ortOptions: { extra: { session: { intra_op: { allow_spinning: '0' } } } } });
+    s.catch(() => onnxSessions.delete(threads));
+    onnxSessions.set(threads, s);
+  }
+  return s;
+}
+
+/** Training rows whose scores a query keeps per block (the graph's k). */
+const ONNX_TOP = 16;
+/** Float32 scores per onnxruntime call (queries × training rows of a block): 32 MiB inside onnxruntime. */
+const ONNX_BLOCK_SCORES = 1 << 23;
+
+/**
+ * The search through the ONNX graph: for every block of training rows and block of queries one call returns each
+ * query's 16 smallest float32 scores; every row within the rounding tolerance of a query's best score is kept as a
+ * candidate (a query whose block might hide more — its 16th score still within tolerance — is scanned in full), and the
+ * candidates' squared distances are recomputed in float64, ties going to the lowest index, as in the other kernels.
+ */
+async function searchOnnx(train: Float32Array, norms: Float64Array, d: number, queries: Float32Array, threads: number): Promise<NearestResult> {
+  const n = norms.length;
+  const m = queries.length / d;
+  const session = await onnxSession(threads);
+  // onnxruntime-node refuses views of SharedArrayBuffers: those are copied once
+  if (train.buffer instanceof SharedArrayBuffer) train = Float32Array.from(train);
+  if (queries.buffer instanceof SharedArrayBuffer) queries = Float32Array.from(queries);
+  const CAP = 32;
+  const nb = Math.min(n, 65536);
+  const mb = Math.max(16, Math.min(4096, Math.floor(ONNX_BLOCK_SCORES / nb)));
+  const K = Math.min(ONNX_TOP, nb);
+  const norms32 = Float32Array.from(norms);
+  let maxNorm = 0;
+  for (let i = 0; i < n; i++) if (norms[i]! > maxNorm) maxNorm = norms[i]!;
+  // float32 products summed in float32 (any order) with float32 norms added: relative error of Σ|q_p t_p| ≤ (d + 4)·2⁻²⁴,
+  // and Σ|q_p t_p| ≤ (‖q‖² + ‖t‖²)/2; the bound is doubled for the −2 factor and again for safety
+  const rel = (d + 16) * 2 ** -22;
+  const best = new Float64Array(m).fill(Infinity);
+  const tol = new Float64Array(m);
+  const count = new Int32Array(m);
+  const overflow = new Uint8Array(m);
+  const cand = new Int32Array(m * CAP);
+  for (let i = 0; i < m; i++) {
+    let qq = 0;
+    for (let p = i * d, e = p + d; p < e; p++) qq += queries[p]! * queries[p]!;
+    tol[i] = rel * (qq + maxNorm) + 1e-30;
+  }
+  const candScore = new Float64Array(m * CAP);
+  const k = new Tensor('int64', BigInt64Array.of(BigInt(K)), [1]);
+  for (let t0 = 0; t0 < n; t0 += nb) {
+    const tn = Math.min(nb, n - t0);
+    const kk = Math.min(K, tn);
+    const trainBlock = new Tensor('float32', train.subarray(t0 * d, (t0 + tn) * d), [tn, d]);
+    const normBlock = new Tensor('float32', norms32.subarray(t0, t0 + tn), [tn]);
+    const kBlock = kk === K ? k : new Tensor('int64', BigInt64Array.of(BigInt(kk)), [1]);
+    for (let q0 = 0; q0 < m; q0 += mb) {
+      const qn = Math.min(mb, m - q0);
+      const out = await session.run({ queries: new Tensor('float32', queries.subarray(q0 * d, (q0 + qn) * d), [qn, d]), train: trainBlock, train_norms: normBlock, k: kBlock });
+      const values = out['values']!.data as Float32Array;
+      const rows = out['indices']!.data as BigInt64Array;
+      for (let r = 0; r < qn; r++) {
+        const qi = q0 + r;
+        let j = 0;
+        for (; j < kk; j++) {
+          const sc = values[r * kk + j]!;
+          if (sc > best[qi]! + tol[qi]!) break;
+          const t = t0 + Number(rows[r * kk + j]!);
+          if (sc < best[qi]!) {
+            best[qi] = sc;
+            const lim = sc + tol[qi]!;
+            let c2 = 0;
+            for (let c = 0; c < count[qi]!; c++) {
+              if (candScore[qi * CAP + c]! <= lim) {
+                cand[qi * CAP + c2] = cand[qi * CAP + c]!;
+                candScore[qi * CAP + c2] = candScore[qi * CAP + c]!;
+                c2++;
+              }
+            }
+            count[qi] = c2;
+          }
+          const c = count[qi]!;
+          if (c < CAP) {
+            cand[qi * CAP + c] = t;
+            candScore[qi * CAP + c] = sc;
+            count[qi] = c + 1;
+          } else overflow[qi] = 1;
+        }
+        // every kept score was within tolerance: rows beyond the block's top kk may be too
+        if (j === kk && kk < tn) overflow[qi] = 1;
+      }
+    }
+  }
+  const index = new Int32Array(m);
+  const distance = new Float64Array(m);
+  // the other kernels' float64 sum (two interleaved accumulators), so that every kernel reports the same distances
+  const exact = (qo: number, t: number): number => {
+    const to = t * d;
+    let s0 = 0;
+    let s1 = 0;
+    let p = 0;
+    for (; p + 1 < d; p += 2) {
+      const a = queries[qo + p]! - train[to + p]!;
+      const b = queries[qo + p + 1]! - train[to + p + 1]!;
+      s0 += a * a;
+      s1 += b * b;
+    }
+    if (p < d) {
+      const a = queries[qo + p]! - train[to + p]!;
+      s0 += a * a;
+    }
+    return s0 + s1;
+  };
+  for (let i = 0; i < m; i++) {
+    const qo = i * d;
+    let bi = -1;
+    let bd = Infinity;
+    const consider = (t: number) => {
+      const e = exact(qo, t);
+      if (e < bd || (e === bd && t < bi)) {
+        bd = e;
+        bi = t;
+      }
+    };
+    if (overflow[i]) for (let t = 0; t < n; t++) consider(t);
+    else for (let c = 0; c < count[i]!; c++) consider(cand[i * CAP + c]!);
+    index[i] = bi;
+    distance[i] = Math.sqrt(bd);
+  }
+  return { index, distance };
+}
+
+function searchHere(train: Float32Array, norms: Float64Array, d: number, queries: Float32Array, kernel: 'auto' | 'onnx' | 'simd' | 'js'): NearestResult {
+  if (kernel === 'onnx') throw new InvalidArgumentError('kernel', 'kernel "onnx" runs through onnxruntime, which is asynchronous; use kneighbors (not kneighborsSync) or kernel "auto", "simd" or "js".');
   const n = norms.length;
   const m = queries.length / d;
   let maxNorm = 0;
