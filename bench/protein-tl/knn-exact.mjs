@@ -1,5 +1,5 @@
-// Benchmark: exact 1-NN (@lab/protein-tl NearestNeighbor: WebAssembly SIMD dot kernel, blocked ‖q‖² + ‖t‖² − 2 q·t with
-// an exact float64 re-check of near ties, queries split over worker threads) against numpy brute force on the same
+// Benchmark: exact 1-NN (@lab/protein-tl NearestNeighbor, default kernel: the ONNX graph models/kernels/nearest-topk — sgemm + top-k per block inside onnxruntime on --threads intra-op threads — with
+// an exact float64 re-check of near ties) against numpy brute force on the same
 // vectors (float32 `‖t‖² − 2 q·tᵀ` through numpy's BLAS sgemm + argmin, bench/protein-tl/knn_numpy.py, a long-lived
 // process driven over stdin so that both sides alternate per round).
 // Data: SYNTHETIC Gaussian vectors (seeded tensor-core Rng), train n × d and m queries (default 20 000 × 1024, 2 000).

@@ -1,12 +1,14 @@
-// Benchmark: MLP head training (@lab/protein-tl MlpHead: tensor-core Mlp, float64, WebAssembly SIMD GEMM, one thread)
-// against scikit-learn MLPClassifier (float64, numpy BLAS) with the same protocol: the study's architecture
+// Benchmark: MLP head training (@lab/protein-tl MlpHead.fit: by default float32 Adam steps inside onnxruntime through
+// tensor-core's OnnxMlpTrainer, on as many intra-op threads as sklearn has BLAS threads; `--engine js` times the float64
+// JavaScript trainer, one thread) against scikit-learn MLPClassifier (float64, numpy BLAS) with the same protocol: the study's architecture
 // (hidden 500-100-100-1000, identity activations, softmax cross-entropy), Adam lr 1e-3, no L2 (alpha = 0), training by
 // partial fits on 1 % chunks of a fresh shuffle each epoch, mini-batches of ≤ 200 rows, a fixed number of epochs (no
 // early stopping on either side), then accuracy on held-out rows.
 // Data: SYNTHETIC Gaussian class clusters in 1024-D (seeded tensor-core Rng): K centres ~ N(0, s²I), rows = centre + N(0, I).
-// Timed: the training loop only (ours: MlpHead.train; sklearn: the partial_fit loop in bench/protein-tl/mlp_sklearn.py).
-// sklearn's BLAS threads = OPENBLAS_NUM_THREADS (default: all cores); ours is single-threaded.
-// Run (after npm run build): node bench/protein-tl/mlp-train.mjs [--n 10000] [--classes 50] [--epochs 3] → bench/results/protein-tl-mlp-train.json
+// Timed: the training (ours: MlpHead.fit, including building and loading the graph; sklearn: the partial_fit loop in
+// bench/protein-tl/mlp_sklearn.py). sklearn's BLAS threads = OPENBLAS_NUM_THREADS (default: all cores) = our threads.
+// Run (after npm run build): node bench/protein-tl/mlp-train.mjs [--n 10000] [--classes 50] [--epochs 3] [--engine onnx|js]
+//      → bench/results/protein-tl-mlp-train.json
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -66,8 +68,10 @@ const sklearn = JSON.parse(sk.stdout);
 load.push(os.loadavg()[0]);
 console.log(`sklearn: ${sklearn.seconds.toFixed(1)} s, accuracy ${sklearn.accuracy.toFixed(4)}`);
 
+const ENGINE = arg('engine', 'onnx');
+const oursThreads = ENGINE === 'js' ? 1 : Number(process.env.OPENBLAS_NUM_THREADS ?? threads);
 const t0 = performance.now();
-const head = MlpHead.train(train.x, train.y, D, { hidden: HIDDEN, classes: K, maxEpochs: EPOCHS, patience: EPOCHS + 1, batchSize: BATCH, chunkFraction: 0.01, seed: 0 });
+const head = await MlpHead.fit(train.x, train.y, D, { hidden: HIDDEN, classes: K, maxEpochs: EPOCHS, patience: EPOCHS + 1, batchSize: BATCH, chunkFraction: 0.01, seed: 0, engine: ENGINE, threads: oursThreads });
 const oursSeconds = (performance.now() - t0) / 1e3;
 load.push(os.loadavg()[0]);
 const pred = head.predict(test.x);
@@ -81,7 +85,7 @@ writeResult(OUT, {
   shape: { train: [N, D], test: [NT, D], classes: K },
   protocol: { hidden: HIDDEN, activation: 'identity', optimizer: 'adam lr 1e-3, betas 0.9/0.999, eps 1e-8, no L2', chunk: `1 % (${chunk} rows) per partial fit`, batchSize: BATCH, epochs: EPOCHS, earlyStopping: 'off (fixed epochs on both sides)' },
   sklearn: { python: PYTHON, blasThreads: Number(process.env.OPENBLAS_NUM_THREADS ?? threads), ...sklearn },
-  ours: { threads: 1, kernel: 'tensor-core Mlp, float64, wasm f64x2 GEMM', seconds: oursSeconds, accuracy: oursAccuracy, bestEpoch: head.bestEpoch, history: head.history },
+  ours: { threads: oursThreads, engine: ENGINE, kernel: ENGINE === 'js' ? 'tensor-core Mlp, float64, wasm f64x2 GEMM' : 'tensor-core OnnxMlpTrainer, float32, onnxruntime (MLAS sgemm), one call per tenth of an epoch', seconds: oursSeconds, accuracy: oursAccuracy, bestEpoch: head.bestEpoch, history: head.history },
   timeRatio: oursSeconds / sklearn.seconds,
   accuracyDifferencePoints: 100 * (oursAccuracy - sklearn.accuracy),
   target: 'ours ≤ sklearn time; accuracy within 1 point',

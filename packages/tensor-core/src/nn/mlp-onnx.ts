@@ -78,7 +78,7 @@ function adamStepsGraph(sizes: readonly number[], activation: MlpActivation, ada
   const loss = b.op('ReduceSum', [b.op('Mul', [nll, rowWeight])], { keepdims: 0 });
   let delta = b.op('Mul', [b.op('Sub', [b.op('Exp', [logp]), onehot]), b.op('Unsqueeze', [rowWeight, axis1])]);
   const grads = new Map<string, string>();
-  const zero = b.constFloat([0], []);
+  const zero = activation === 'relu' ? b.constFloat([0], []) : '';
   for (let l = L - 1; l >= 0; l--) {
     grads.set(`w${l}`, b.op('Gemm', [acts[l]!, delta], { transA: 1 }));
     grads.set(`b${l}`, b.op('ReduceSum', [delta, axis0], { keepdims: 0 }));
