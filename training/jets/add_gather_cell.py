@@ -8,7 +8,6 @@ version, training data, metrics and provenance.
 
 Usage: /usr/bin/python3 training/jets/add_gather_cell.py MODEL_DIR [MODEL_DIR ...]
 """
-import hashlib
 import json
 import os
 import sys
@@ -19,40 +18,29 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, ".."))
-from recnn_model import RecNN  # noqa: E402
+from recnn_model import graph_provenance, load_model_dir, save_recnn_json  # noqa: E402
 from train_recnn import export_gather_cell  # noqa: E402
 
 
 def add(model_dir: str) -> None:
-    with open(os.path.join(model_dir, "recnn.json"), encoding="utf-8") as f:
-        config = json.load(f)
-    wfile = os.path.join(model_dir, config["weights"]["file"])
-    with open(wfile, "rb") as f:
-        if hashlib.sha256(f.read()).hexdigest() != config["weights"]["sha256"]:
-            raise SystemExit(f"{wfile}: sha256 differs from recnn.json")
-    model = RecNN(config["variant"], len(config["features"]), config["embeddingSize"])
-    w = np.load(wfile)
-    model.load_state_dict({k: torch.from_numpy(np.asarray(w[k])) for k in w.files})
-    model.eval()
+    config, model = load_model_dir(model_dir)
     cell_dir = os.path.dirname(os.path.join(model_dir, config["graphs"]["cell"]))
     with open(os.path.join(model_dir, config["graphs"]["cell"]), encoding="utf-8") as f:
         cell_manifest = json.load(f)
     g = np.load(os.path.join(cell_dir, cell_manifest["golden"]["inputs"]))
-    prov = dict(cell_manifest["provenance"])
+    training_data, extra = graph_provenance(cell_manifest)
     common = dict(
         version=cell_manifest["version"],
-        training_data=prov.pop("trainingData"),
+        training_data=training_data,
         metrics=cell_manifest.get("metrics", {}),
         script="training/jets/add_gather_cell.py (weights from training/jets/train_recnn.py)",
-        extra_provenance={k: v for k, v in prov.items() if k in ("variant", "embeddingSize", "algorithm", "dataCreatedBy")},
+        extra_provenance=extra,
     )
     name = cell_manifest["name"].removesuffix("-cell") + "-cell-gather"
     t = lambda k: torch.from_numpy(np.asarray(g[k], dtype=np.float32))  # noqa: E731
     export_gather_cell(model.cell, t("h_left"), t("h_right"), t("u"), os.path.join(model_dir, "cell-gather"), name=name, variant=config["variant"], common=common)
     config["graphs"]["cellGather"] = "cell-gather/model.json"
-    with open(os.path.join(model_dir, "recnn.json"), "w", encoding="utf-8") as f:
-        json.dump(config, f, indent=2)
-        f.write("\n")
+    save_recnn_json(model_dir, config)
     print(f"{model_dir}: cell-gather/ written, recnn.json updated")
 
 

@@ -33,7 +33,6 @@ Usage: /usr/bin/python3 training/jets/add_tree_graph.py MODEL_DIR [MODEL_DIR ...
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -48,7 +47,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, ".."))
 from common.export import write_manifest  # noqa: E402
-from recnn_model import LevelBatch, RecNN  # noqa: E402
+from recnn_model import LevelBatch, graph_provenance, load_model_dir, save_recnn_json  # noqa: E402
 
 OPSET = 17
 
@@ -211,12 +210,7 @@ def tree_inputs(b: LevelBatch) -> dict[str, np.ndarray]:
 
 
 def add(model_dir: str) -> None:
-    with open(os.path.join(model_dir, "recnn.json"), encoding="utf-8") as f:
-        config = json.load(f)
-    wfile = os.path.join(model_dir, config["weights"]["file"])
-    with open(wfile, "rb") as f:
-        if hashlib.sha256(f.read()).hexdigest() != config["weights"]["sha256"]:
-            raise SystemExit(f"{wfile}: sha256 differs from recnn.json")
+    config, net = load_model_dir(model_dir)
     H = config["embeddingSize"]
     F = len(config["features"])
     graph_dir = lambda key: os.path.dirname(os.path.join(model_dir, config["graphs"][key]))  # noqa: E731
@@ -232,10 +226,6 @@ def add(model_dir: str) -> None:
     onnx.save(model, os.path.join(out_dir, "model.onnx"))
 
     # golden: PyTorch eager on the golden jets' trees, the directory's weights
-    net = RecNN(config["variant"], F, H)
-    w = np.load(wfile)
-    net.load_state_dict({k: torch.from_numpy(np.asarray(w[k])) for k in w.files})
-    net.eval()
     golden_file = os.path.join(model_dir, config["golden"]["file"])
     batch = golden_batch(np.load(golden_file))
     with torch.no_grad():
@@ -250,7 +240,7 @@ def add(model_dir: str) -> None:
     np.savez(os.path.join(out_dir, "golden-outputs.npz"), **outputs)
 
     cell = manifests["cell"]
-    prov = dict(cell["provenance"])
+    training_data, extra = graph_provenance(cell)
     name = cell["name"].removesuffix("-cell") + "-tree"
     write_manifest(
         out_dir,
@@ -269,7 +259,7 @@ def add(model_dir: str) -> None:
             {"name": "logit", "dtype": "float32", "shape": ["jets"]},
             {"name": "h_jet", "dtype": "float32", "shape": ["jets", H]},
         ],
-        training_data=prov.pop("trainingData"),
+        training_data=training_data,
         metrics=cell.get("metrics", {}),
         opset=OPSET,
         description=(
@@ -279,14 +269,12 @@ def add(model_dir: str) -> None:
             "head graphs: the same weights and operations."
         ),
         script="training/jets/add_tree_graph.py (weights from training/jets/train_recnn.py)",
-        extra_provenance={k: v for k, v in prov.items() if k in ("variant", "embeddingSize", "algorithm", "dataCreatedBy")},
+        extra_provenance=extra,
         atol=1e-5,
         rtol=1e-5,
     )
     config["graphs"]["tree"] = "tree/model.json"
-    with open(os.path.join(model_dir, "recnn.json"), "w", encoding="utf-8") as f:
-        json.dump(config, f, indent=2)
-        f.write("\n")
+    save_recnn_json(model_dir, config)
     print(f"{model_dir}: tree/ written ({batch.n} golden nodes, {batch.depth_max + 1} levels), recnn.json updated")
 
 

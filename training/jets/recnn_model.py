@@ -206,3 +206,41 @@ class RecNN(nn.Module):
     def forward(self, batch: LevelBatch):
         h_jet, _ = self.embed_batch(batch)
         return self.head.logit(h_jet)
+
+
+def load_model_dir(model_dir: str) -> tuple[dict, "RecNN"]:
+    """A RecNN model directory's recnn.json and the network with its weights.npz (sha256 checked against recnn.json),
+    in eval mode."""
+    import hashlib
+    import json
+    import os
+
+    with open(os.path.join(model_dir, "recnn.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    wfile = os.path.join(model_dir, config["weights"]["file"])
+    with open(wfile, "rb") as f:
+        if hashlib.sha256(f.read()).hexdigest() != config["weights"]["sha256"]:
+            raise SystemExit(f"{wfile}: sha256 differs from recnn.json")
+    model = RecNN(config["variant"], len(config["features"]), config["embeddingSize"])
+    w = np.load(wfile)
+    model.load_state_dict({k: torch.from_numpy(np.asarray(w[k])) for k in w.files})
+    model.eval()
+    return config, model
+
+
+def save_recnn_json(model_dir: str, config: dict) -> None:
+    """Writes recnn.json (2-space JSON, trailing newline)."""
+    import json
+    import os
+
+    with open(os.path.join(model_dir, "recnn.json"), "w", encoding="utf-8") as f:
+        json.dump(config, f, indent=2)
+        f.write("\n")
+
+
+def graph_provenance(cell_manifest: dict) -> tuple[str, dict]:
+    """The training-data text and the extra provenance (variant, embedding size, algorithm, creator of the data) that
+    graphs added to a model directory copy from its cell manifest."""
+    prov = dict(cell_manifest["provenance"])
+    extra = {k: v for k, v in prov.items() if k in ("variant", "embeddingSize", "algorithm", "dataCreatedBy")}
+    return prov["trainingData"], extra

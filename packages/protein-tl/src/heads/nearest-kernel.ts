@@ -7,6 +7,150 @@
 /** Candidates kept per query within the rounding tolerance of the best score before falling back to a full scan. */
 export const NEAREST_CANDIDATES = 32;
 
+// The helpers below are self-contained too (worker threads receive their source text with the kernels'), and shared by
+// every kernel and the ONNX search: the same candidate bookkeeping and the same float64 re-check everywhere.
+
+/**
+ * Σ (a − b)² in float64 over `d` values from `a[ao …]` and `b[bo …]` (two interleaved accumulators).
+ * @param a - first rows
+ * @param ao - first row's offset
+ * @param b - second rows
+ * @param bo - second row's offset
+ * @param d - dimension
+ * @returns the squared Euclidean distance
+ * @example
+ * ```ts
+ * exactSquaredDistance(queries, i * d, train, t * d, d);
+ * ```
+ */
+export function exactSquaredDistance(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let p = 0;
+  for (; p + 1 < d; p += 2) {
+    const x = a[ao + p]! - b[bo + p]!;
+    const y = a[ao + p + 1]! - b[bo + p + 1]!;
+    s0 += x * x;
+    s1 += y * y;
+  }
+  if (p < d) {
+    const x = a[ao + p]! - b[bo + p]!;
+    s0 += x * x;
+  }
+  return s0 + s1;
+}
+
+/**
+ * Candidate bookkeeping of query slot `r`: a score `s` of training row `t` within `tol[r]` of the best score so far is
+ * kept (a new best drops the candidates no longer within tolerance); past `cap` candidates the slot overflows (its
+ * query is then scanned in full).
+ * @param r - query slot
+ * @param t - training row
+ * @param s - its score ‖t‖² − 2 q·t
+ * @param best - best score per slot
+ * @param tol - rounding tolerance per slot
+ * @param count - candidates per slot
+ * @param cand - candidate rows, `cap` per slot
+ * @param candScore - their scores
+ * @param overflow - 1 for a slot with more than `cap` candidates
+ * @param cap - candidates per slot
+ * @example
+ * ```ts
+ * considerCandidate(0, t, norms[t] - 2 * dot, best, tol, count, cand, candScore, overflow, 32);
+ * ```
+ */
+export function considerCandidate(
+  r: number,
+  t: number,
+  s: number,
+  best: Float64Array,
+  tol: Float64Array,
+  count: Int32Array,
+  cand: Int32Array,
+  candScore: Float64Array,
+  overflow: Uint8Array,
+  cap: number,
+): void {
+  const b = best[r]!;
+  if (s < b) {
+    best[r] = s;
+    // drop candidates no longer within tolerance of the new best
+    let k = 0;
+    const lim = s + tol[r]!;
+    for (let c = 0; c < count[r]!; c++) {
+      const cs = candScore[r * cap + c]!;
+      if (cs <= lim) {
+        cand[r * cap + k] = cand[r * cap + c]!;
+        candScore[r * cap + k] = cs;
+        k++;
+      }
+    }
+    count[r] = k;
+  } else if (s > b + tol[r]!) return;
+  const c = count[r]!;
+  if (c < cap) {
+    cand[r * cap + c] = t;
+    candScore[r * cap + c] = s;
+    count[r] = c + 1;
+  } else overflow[r] = 1;
+}
+
+/**
+ * The exact nearest training row of one query among its candidates (or among all `n` rows when the slot overflowed):
+ * float64 squared distances, ties to the lowest index; written to `outIndex[i]` and `outDist[i]` (the distance).
+ * @param queries - the array holding the query
+ * @param qo - the query's offset
+ * @param train - the array holding the training rows
+ * @param trainAt - offset of training row 0
+ * @param stride - values between training rows
+ * @param d - dimension
+ * @param n - training rows
+ * @param r - the query's slot in `cand`/`count`/`overflow`
+ * @param cand - candidate rows, `cap` per slot
+ * @param count - candidates per slot
+ * @param overflow - 1 for a slot to scan in full
+ * @param cap - candidates per slot
+ * @param outIndex - receives the nearest row at `i`
+ * @param outDist - receives its distance at `i`
+ * @param i - the query's index in the outputs
+ * @example
+ * ```ts
+ * resolveNearest(queries, qi * d, train, 0, d, d, n, qi, cand, count, overflow, 32, index, distance, qi);
+ * ```
+ */
+export function resolveNearest(
+  queries: Float32Array,
+  qo: number,
+  train: Float32Array,
+  trainAt: number,
+  stride: number,
+  d: number,
+  n: number,
+  r: number,
+  cand: Int32Array,
+  count: Int32Array,
+  overflow: Uint8Array,
+  cap: number,
+  outIndex: Int32Array,
+  outDist: Float64Array,
+  i: number,
+): void {
+  let bi = -1;
+  let bd = Infinity;
+  const all = overflow[r] === 1;
+  const m = all ? n : count[r]!;
+  for (let c = 0; c < m; c++) {
+    const t = all ? c : cand[r * cap + c]!;
+    const e = exactSquaredDistance(queries, qo, train, trainAt + t * stride, d);
+    if (e < bd || (e === bd && t < bi)) {
+      bd = e;
+      bi = t;
+    }
+  }
+  outIndex[i] = bi;
+  outDist[i] = Math.sqrt(bd);
+}
+
 /**
  * Exact nearest training row (squared Euclidean distance) of queries `q0 … q1-1`.
  *
@@ -50,47 +194,7 @@ export function nearestKernel(
   const overflow = new Uint8Array(4);
   const cand = new Int32Array(4 * CAP);
   const candScore = new Float64Array(4 * CAP);
-  const exact = (qo: number, t: number): number => {
-    const to = t * d;
-    let s0 = 0;
-    let s1 = 0;
-    let p = 0;
-    for (; p + 1 < d; p += 2) {
-      const a = queries[qo + p]! - train[to + p]!;
-      const b = queries[qo + p + 1]! - train[to + p + 1]!;
-      s0 += a * a;
-      s1 += b * b;
-    }
-    if (p < d) {
-      const a = queries[qo + p]! - train[to + p]!;
-      s0 += a * a;
-    }
-    return s0 + s1;
-  };
-  const consider = (r: number, t: number, s: number): void => {
-    const b = best[r]!;
-    if (s < b) {
-      best[r] = s;
-      // drop candidates no longer within tolerance of the new best
-      let k = 0;
-      const lim = s + tol[r]!;
-      for (let c = 0; c < count[r]!; c++) {
-        const cs = candScore[r * CAP + c]!;
-        if (cs <= lim) {
-          cand[r * CAP + k] = cand[r * CAP + c]!;
-          candScore[r * CAP + k] = cs;
-          k++;
-        }
-      }
-      count[r] = k;
-    } else if (s > b + tol[r]!) return;
-    const c = count[r]!;
-    if (c < CAP) {
-      cand[r * CAP + c] = t;
-      candScore[r * CAP + c] = s;
-      count[r] = c + 1;
-    } else overflow[r] = 1;
-  };
+  const consider = (r: number, t: number, s: number): void => considerCandidate(r, t, s, best, tol, count, cand, candScore, overflow, CAP);
   for (let qb = q0; qb < q1; qb += 4) {
     const rows = Math.min(4, q1 - qb);
     for (let r = 0; r < 4; r++) {
@@ -164,31 +268,7 @@ export function nearestKernel(
         if (rows > 3) consider(3, t, na - 2 * c3);
       }
     }
-    for (let r = 0; r < rows; r++) {
-      const qo = (qb + r) * d;
-      let bi = -1;
-      let bd = Infinity;
-      if (overflow[r]) {
-        for (let t = 0; t < n; t++) {
-          const e = exact(qo, t);
-          if (e < bd) {
-            bd = e;
-            bi = t;
-          }
-        }
-      } else {
-        for (let c = 0; c < count[r]!; c++) {
-          const t = cand[r * CAP + c]!;
-          const e = exact(qo, t);
-          if (e < bd || (e === bd && t < bi)) {
-            bd = e;
-            bi = t;
-          }
-        }
-      }
-      outIndex[qb + r] = bi;
-      outDist[qb + r] = Math.sqrt(bd);
-    }
+    for (let r = 0; r < rows; r++) resolveNearest(queries, (qb + r) * d, train, 0, d, d, n, r, cand, count, overflow, CAP, outIndex, outDist, qb + r);
   }
 }
 
@@ -248,46 +328,6 @@ export function nearestKernelSimd(
     for (let p = 0; p < d; p++) qq += heap[qo + p]! * heap[qo + p]!;
     tol[i] = rel * (qq + maxNorm) + 1e-30;
   }
-  const consider = (r: number, t: number, s: number): void => {
-    const b = best[r]!;
-    if (s < b) {
-      best[r] = s;
-      let k = 0;
-      const lim = s + tol[r]!;
-      for (let c = 0; c < count[r]!; c++) {
-        const cs = candScore[r * CAP + c]!;
-        if (cs <= lim) {
-          cand[r * CAP + k] = cand[r * CAP + c]!;
-          candScore[r * CAP + k] = cs;
-          k++;
-        }
-      }
-      count[r] = k;
-    } else if (s > b + tol[r]!) return;
-    const c = count[r]!;
-    if (c < CAP) {
-      cand[r * CAP + c] = t;
-      candScore[r * CAP + c] = s;
-      count[r] = c + 1;
-    } else overflow[r] = 1;
-  };
-  const exact = (qo: number, t: number): number => {
-    const to = trainAt + t * stride;
-    let s0 = 0;
-    let s1 = 0;
-    let p = 0;
-    for (; p + 1 < d; p += 2) {
-      const a = heap[qo + p]! - heap[to + p]!;
-      const b = heap[qo + p + 1]! - heap[to + p + 1]!;
-      s0 += a * a;
-      s1 += b * b;
-    }
-    if (p < d) {
-      const a = heap[qo + p]! - heap[to + p]!;
-      s0 += a * a;
-    }
-    return s0 + s1;
-  };
   for (let tb = 0; tb < nPad; tb += layout.tb) {
     const tl = Math.min(layout.tb, nPad - tb);
     const tEnd = Math.min(tl, n - tb);
@@ -301,36 +341,12 @@ export function nearestKernelSimd(
         for (let c = 0; c < tEnd; c++) {
           const s = trainNorms[tb + c]! - 2 * heap[o + c]!;
           if (s <= lim) {
-            consider(qi, tb + c, s);
+            considerCandidate(qi, tb + c, s, best, tol, count, cand, candScore, overflow, CAP);
             lim = best[qi]! + tol[qi]!;
           }
         }
       }
     }
   }
-  for (let i = 0; i < len; i++) {
-    const qo = queriesAt + (q0 + i) * stride;
-    let bi = -1;
-    let bd = Infinity;
-    if (overflow[i]) {
-      for (let t = 0; t < n; t++) {
-        const e = exact(qo, t);
-        if (e < bd) {
-          bd = e;
-          bi = t;
-        }
-      }
-    } else {
-      for (let c = 0; c < count[i]!; c++) {
-        const t = cand[i * CAP + c]!;
-        const e = exact(qo, t);
-        if (e < bd || (e === bd && t < bi)) {
-          bd = e;
-          bi = t;
-        }
-      }
-    }
-    outIndex[q0 + i] = bi;
-    outDist[q0 + i] = Math.sqrt(bd);
-  }
+  for (let i = 0; i < len; i++) resolveNearest(heap, queriesAt + (q0 + i) * stride, heap, trainAt, stride, d, n, i, cand, count, overflow, CAP, outIndex, outDist, q0 + i);
 }

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InvalidArgumentError, ModelNotFoundError, Tensor, loadModel, packageDir, type ModelSession } from '@lab/tensor-core';
-import { nearestKernel, nearestKernelSimd } from './nearest-kernel';
+import { considerCandidate, exactSquaredDistance, nearestKernel, nearestKernelSimd, resolveNearest } from './nearest-kernel';
 import { simdDotsModule, wasmApi, type WasmMemory, type WasmModule } from './simd-dots';
 
 /** Neighbour indices and distances of a search. */
@@ -99,6 +99,9 @@ function source(): string {
 const { parentPort } = require('node:worker_threads');
 // bundlers that keep function names (esbuild keepNames, tsx) wrap closures in __name(); the source text travels alone
 var __name = (f) => f;
+const ${exactSquaredDistance.name} = ${exactSquaredDistance.toString()};
+const ${considerCandidate.name} = ${considerCandidate.toString()};
+const ${resolveNearest.name} = ${resolveNearest.toString()};
 const nearestKernel = ${nearestKernel.toString()};
 const nearestKernelSimd = ${nearestKernelSimd.toString()};
 parentPort.on('message', (m) => {
@@ -269,26 +272,7 @@ async function searchOnnx(train: Float32Array, norms: Float64Array, d: number, q
         for (; j < kk; j++) {
           const sc = values[r * kk + j]!;
           if (sc > best[qi]! + tol[qi]!) break;
-          const t = t0 + Number(rows[r * kk + j]!);
-          if (sc < best[qi]!) {
-            best[qi] = sc;
-            const lim = sc + tol[qi]!;
-            let c2 = 0;
-            for (let c = 0; c < count[qi]!; c++) {
-              if (candScore[qi * CAP + c]! <= lim) {
-                cand[qi * CAP + c2] = cand[qi * CAP + c]!;
-                candScore[qi * CAP + c2] = candScore[qi * CAP + c]!;
-                c2++;
-              }
-            }
-            count[qi] = c2;
-          }
-          const c = count[qi]!;
-          if (c < CAP) {
-            cand[qi * CAP + c] = t;
-            candScore[qi * CAP + c] = sc;
-            count[qi] = c + 1;
-          } else overflow[qi] = 1;
+          considerCandidate(qi, t0 + Number(rows[r * kk + j]!), sc, best, tol, count, cand, candScore, overflow, CAP);
         }
         // every kept score was within tolerance: rows beyond the block's top kk may be too
         if (j === kk && kk < tn) overflow[qi] = 1;
@@ -297,40 +281,7 @@ async function searchOnnx(train: Float32Array, norms: Float64Array, d: number, q
   }
   const index = new Int32Array(m);
   const distance = new Float64Array(m);
-  // the other kernels' float64 sum (two interleaved accumulators), so that every kernel reports the same distances
-  const exact = (qo: number, t: number): number => {
-    const to = t * d;
-    let s0 = 0;
-    let s1 = 0;
-    let p = 0;
-    for (; p + 1 < d; p += 2) {
-      const a = queries[qo + p]! - train[to + p]!;
-      const b = queries[qo + p + 1]! - train[to + p + 1]!;
-      s0 += a * a;
-      s1 += b * b;
-    }
-    if (p < d) {
-      const a = queries[qo + p]! - train[to + p]!;
-      s0 += a * a;
-    }
-    return s0 + s1;
-  };
-  for (let i = 0; i < m; i++) {
-    const qo = i * d;
-    let bi = -1;
-    let bd = Infinity;
-    const consider = (t: number) => {
-      const e = exact(qo, t);
-      if (e < bd || (e === bd && t < bi)) {
-        bd = e;
-        bi = t;
-      }
-    };
-    if (overflow[i]) for (let t = 0; t < n; t++) consider(t);
-    else for (let c = 0; c < count[i]!; c++) consider(cand[i * CAP + c]!);
-    index[i] = bi;
-    distance[i] = Math.sqrt(bd);
-  }
+  for (let i = 0; i < m; i++) resolveNearest(queries, i * d, train, 0, d, d, n, i, cand, count, overflow, CAP, index, distance, i);
   return { index, distance };
 }
 
