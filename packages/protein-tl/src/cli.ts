@@ -52,7 +52,7 @@ function withEmbedderFlags(cmd: Command): Command {
     .option('--cache <dir>', 'embedding cache directory (keyed by sequence and embedder; created when missing)')
     .option('--threads <n>', 'onnxruntime intra-op threads of a model embedder')
     .option('--batch-size <n>', 'sequences per model call')
-    .option('--max-length <n>', 'residues per model call; longer sequences are cropped to their centre (default 1022)')
+    .option('--max-length <n>', 'residues per model call; longer sequences are cropped to their centre (default: 1022 for ESM models, no crop for ProtT5)')
     .option('--device <device>', 'cpu, cuda or auto', 'cpu')
     .option('-q, --quiet', 'no progress bar');
 }

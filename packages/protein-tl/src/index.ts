@@ -1,8 +1,9 @@
 /**
  * `@lab/protein-tl`: Pfam protein family classification by transfer learning from protein language model embeddings
  * (Vitale & Stegmayer), on `@lab/tensor-core`: sequence I/O (FASTA, Pfam CSV shards, Stockholm, label
- * order), the ESM-2 tokeniser, protein language model and model-free embedders with an on-disk cache, the study's heads,
- * homology baselines, the clustered split, the pretraining corpus, and the evaluation behind the `protein-tl` CLI.
+ * order), the ESM-2 and ProtT5 tokenisers, protein language model (ESM-2, ProtT5) and model-free embedders with an
+ * on-disk cache, the study's heads, homology baselines, the clustered split, the pretraining corpus, and the evaluation
+ * behind the `protein-tl` CLI.
  * @packageDocumentation
  */
 import { version } from '../package.json';
@@ -41,9 +42,11 @@ export type { SequenceWindow, SlidingWindowOptions } from './tokenize/sliding-wi
 export { lengthBuckets } from './tokenize/length-buckets';
 export type { LengthBucketOptions } from './tokenize/length-buckets';
 
-// protein language model embeddings (ESM-2 family through onnxruntime)
+// protein language model embeddings (ESM-2 family and ProtT5 encoders through onnxruntime)
 export { EsmEmbedder, loadEsmEmbedder } from './embed/esm-embedder';
 export type { EsmPooling, LongSequencePolicy, EmbedInput, LoadEsmEmbedderOptions, EsmEmbedOptions, EsmEmbeddings } from './embed/esm-embedder';
+export { ProtT5Embedder, PROTT5_CONFIG_FILE, isProtT5Dir, loadProtT5Embedder } from './embed/prott5-embedder';
+export type { ProtT5Config, ProtT5Graph, ProtT5ModelInfo, ProtT5EmbedderOptions, LoadProtT5EmbedderOptions } from './embed/prott5-embedder';
 export { SequenceEmbeddingError } from './embed/sequence-embedding-error';
 export type { SequenceEmbeddingProblem } from './embed/sequence-embedding-error';
 

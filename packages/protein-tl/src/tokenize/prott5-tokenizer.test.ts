@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,20 @@ describe('ProtT5Tokenizer (SYNTHETIC tokenizer.json)', () => {
     expect(Array.from(tok.encode('BZO'))).toEqual([id('X'), id('X'), id('X'), 1]);
     expect(tok.padId).toBe(0);
     expect(tok.unkId).toBe(2);
+    expect(tok.eosId).toBe(1);
+    expect(tok.vocabSize).toBe(25); // <pad> </s> <unk>, 21 residue pieces, ▁
+  });
+
+  it('fingerprints the tokenizer.json by content, not by formatting', async () => {
+    const tok = await ProtT5Tokenizer.fromFile(FIXTURE);
+    expect(tok.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const dir = mkdtempSync(join(tmpdir(), 'prott5-'));
+    const json = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { model: { vocab: Array<[string, number]> } };
+    writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(json));
+    expect((await ProtT5Tokenizer.fromFile(join(dir, 'tokenizer.json'))).sha256).toBe(tok.sha256);
+    json.model.vocab[3]![1] = -1.5;
+    writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(json));
+    expect((await ProtT5Tokenizer.fromFile(join(dir, 'tokenizer.json'))).sha256).not.toBe(tok.sha256);
   });
 
   it('pads a batch with <pad> and masks the padding', async () => {

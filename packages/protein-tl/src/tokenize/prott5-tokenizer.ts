@@ -2,6 +2,7 @@
  * ProtT5-style tokenisation from a user-supplied Hugging Face `tokenizer.json` (through @huggingface/tokenizers).
  * @packageDocumentation
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Tokenizer } from '@huggingface/tokenizers';
@@ -38,6 +39,15 @@ export class ProtT5Tokenizer {
   readonly padId: number;
   /** The id of `<unk>` (-1 when the vocabulary has none). */
   readonly unkId: number;
+  /** The id of `</s>`, which ProtT5's tokenizer appends to every sequence (-1 when the vocabulary has none). */
+  readonly eosId: number;
+  /** One more than the largest token id (pieces and added tokens): the embedding rows a model needs. */
+  readonly vocabSize: number;
+  /**
+   * sha256 (hex) of the tokenizer.json as parsed and serialised again (`JSON.stringify`), so whitespace does not count:
+   * the tokeniser part of an embedder's cache id.
+   */
+  readonly sha256: string;
   private readonly tokenizer: Tokenizer;
 
   /**
@@ -57,6 +67,12 @@ export class ProtT5Tokenizer {
     if (!pad) throw new DataFormatError(source, 'has no "<pad>" added token; ProtT5 tokenizers pad with <pad> (id 0).');
     this.padId = pad.id;
     this.unkId = added.find((t) => t.content === '<unk>')?.id ?? -1;
+    this.eosId = added.find((t) => t.content === '</s>')?.id ?? -1;
+    let top = -1;
+    for (const id of this.tokenizer.get_vocab(true).values()) top = Math.max(top, id);
+    for (const t of added) top = Math.max(top, t.id);
+    this.vocabSize = top + 1;
+    this.sha256 = createHash('sha256').update(JSON.stringify(json)).digest('hex');
   }
 
   /**
