@@ -11,20 +11,26 @@ the levels stay in onnxruntime's memory and only the jets' outputs come back.
 The graph (opset 17). Rows are the batch's nodes in level order (LevelBatch in recnn_model.py): level 0 (the roots)
 first, within a level the internal nodes first.
 
-    inputs   x [nodes, 7]            scaled node features, level order
-             level_start [levels+1]  int32, first row of each level (and the row count)
-             level_internal [levels] int32, internal nodes of each level (they come first in their level)
-             left, right [nodes]     int32, for an internal row: its child's position within the next level (leaves: any)
-             roots [jets]            int32, each jet's root's position within level 0
+    inputs   x [nodes, 7]               scaled node features, level order
+             plan [levels-1, 5]         int32, one row per internal level, deepest first: (a, a + m, b, c, c + 2m) with
+                                        a, b the level's first row and the next level's, m its internal nodes (first in
+                                        the level), c the offset of its children in `children`
+             deepest [2]                int32, first and end row of the deepest level (all leaves)
+             children [2 · internal]    int32, per level (plan order) the left children's then the right children's
+                                        positions within the next level
+             roots [jets]               int32, each jet's root's position within level 0
     outputs  probability [jets], logit [jets], h_jet [jets, H]
 
     U = embed(x)
-    prev = U[rows of the deepest level]                       (all leaves)
-    Loop d = levels-2 … 0:                                    (body: the cell graph's nodes)
-        a, b, m = level_start[d], level_start[d+1], level_internal[d]
-        h_int = cell(prev[left[a:a+m]], prev[right[a:a+m]], U[a:a+m])
-        prev = concat(h_int, U[a+m:b])                        (the leaves keep u)
+    prev = U[deepest[0]:deepest[1]]
+    Loop over plan rows (a, am, b, c0, c1):                   (body: the cell graph's nodes)
+        hl, hr = split(prev[children[c0:c1]])
+        h_int = cell(hl, hr, U[a:am])
+        prev = concat(h_int, U[am:b])                         (the leaves keep u)
     h_jet = prev[roots];  probability, logit = head(h_jet)
+
+The per-level bounds come precomputed from the caller, so that the loop body has few nodes (onnxruntime's cost per
+iteration grows with them, and a single jet is about ten iterations).
 
 Golden files: the trees of golden-jets.npz (the end-to-end golden jets) in level order, and what PyTorch's
 RecNN.embed_batch + head return for them (the directory's weights.npz).
@@ -93,19 +99,13 @@ def compose(embed: onnx.ModelProto, cell: onnx.ModelProto, head: onnx.ModelProto
     c_nodes, c_inits = _renamed(cell.graph, "cell/", {"h_left": "hl", "h_right": "hr", "u": "u_int"}, {"h": "h_int"})
     h_nodes, h_inits = _renamed(head.graph, "head/", {"h_jet": "h_jet"}, {"probability": "probability", "logit": "logit"})
 
-    # the loop body: iteration i handles level d = levels - 2 - i
+    # the loop body: iteration i handles one level, deepest internal level first: plan[i] = (a, a + m, b, c, c + 2m)
     body_nodes = [
-        helper.make_node("Sub", ["last_inner", "i"], ["d"], name="level/d"),  # last_inner = levels - 2 (outer scope)
-        helper.make_node("Unsqueeze", ["d", "axis0_64"], ["d1"], name="level/d1"),
-        helper.make_node("Add", ["d1", "one_64"], ["d1_next"], name="level/d1_next"),
-        helper.make_node("Gather", ["level_start", "d1"], ["a"], name="level/a", axis=0),
-        helper.make_node("Gather", ["level_start", "d1_next"], ["b"], name="level/b", axis=0),
-        helper.make_node("Gather", ["level_internal", "d1"], ["m"], name="level/m", axis=0),
-        helper.make_node("Add", ["a", "m"], ["am"], name="level/am"),
-        helper.make_node("Slice", ["left", "a", "am", "axis0_32"], ["left_d"], name="level/left"),
-        helper.make_node("Slice", ["right", "a", "am", "axis0_32"], ["right_d"], name="level/right"),
-        helper.make_node("Gather", ["prev_in", "left_d"], ["hl"], name="level/hl", axis=0),
-        helper.make_node("Gather", ["prev_in", "right_d"], ["hr"], name="level/hr", axis=0),
+        helper.make_node("Gather", ["plan", "i"], ["row"], name="level/plan", axis=0),
+        helper.make_node("Split", ["row"], ["a", "am", "b", "c0", "c1"], name="level/bounds", axis=0),
+        helper.make_node("Slice", ["children", "c0", "c1", "axis0_32"], ["kids"], name="level/kids"),
+        helper.make_node("Gather", ["prev_in", "kids"], ["h_kids"], name="level/gather", axis=0),
+        helper.make_node("Split", ["h_kids"], ["hl", "hr"], name="level/hl_hr", axis=0),
         helper.make_node("Slice", ["U", "a", "am", "axis0_32"], ["u_int"], name="level/u_int"),
         helper.make_node("Slice", ["U", "am", "b", "axis0_32"], ["u_leaf"], name="level/u_leaf"),
         *c_nodes,
@@ -127,18 +127,13 @@ def compose(embed: onnx.ModelProto, cell: onnx.ModelProto, head: onnx.ModelProto
     )
     nodes = [
         _const("axis0_64", [0]),
-        _const("one_64", [1]),
-        _const("two_64", 2),
         _const("axis0_32", [0], np.int32),
         _const("true", True, np.bool_),
         *e_nodes,
-        helper.make_node("Shape", ["level_internal"], ["levels_1d"], name="levels"),
-        helper.make_node("Squeeze", ["levels_1d", "axis0_64"], ["levels"], name="levels/scalar"),
-        helper.make_node("Sub", ["levels", "two_64"], ["last_inner"], name="levels/last_inner"),
-        helper.make_node("Sub", ["levels_1d", "one_64"], ["deepest_1d"], name="levels/deepest"),
-        helper.make_node("Sub", ["levels", "one_64"], ["trips"], name="levels/trips"),
-        helper.make_node("Gather", ["level_start", "deepest_1d"], ["deep_a"], name="deepest/a", axis=0),
-        helper.make_node("Gather", ["level_start", "levels_1d"], ["deep_b"], name="deepest/b", axis=0),
+        helper.make_node("Shape", ["plan"], ["plan_shape"], name="levels"),
+        helper.make_node("Gather", ["plan_shape", "axis0_64"], ["trips_1d"], name="levels/rows", axis=0),
+        helper.make_node("Squeeze", ["trips_1d", "axis0_64"], ["trips"], name="levels/trips"),
+        helper.make_node("Split", ["deepest"], ["deep_a", "deep_b"], name="deepest/bounds", axis=0),
         helper.make_node("Slice", ["U", "deep_a", "deep_b", "axis0_32"], ["prev0"], name="deepest/u"),
         helper.make_node("Loop", ["trips", "true", "prev0"], ["h_top"], name="levels/loop", body=body),
         helper.make_node("Gather", ["h_top", "roots"], ["h_jet"], name="roots", axis=0),
@@ -149,10 +144,9 @@ def compose(embed: onnx.ModelProto, cell: onnx.ModelProto, head: onnx.ModelProto
         "recnn_tree",
         [
             helper.make_tensor_value_info("x", TensorProto.FLOAT, ["nodes", n_features]),
-            helper.make_tensor_value_info("level_start", TensorProto.INT32, ["levels_plus_1"]),
-            helper.make_tensor_value_info("level_internal", TensorProto.INT32, ["levels"]),
-            helper.make_tensor_value_info("left", TensorProto.INT32, ["nodes"]),
-            helper.make_tensor_value_info("right", TensorProto.INT32, ["nodes"]),
+            helper.make_tensor_value_info("plan", TensorProto.INT32, ["inner_levels", 5]),
+            helper.make_tensor_value_info("deepest", TensorProto.INT32, [2]),
+            helper.make_tensor_value_info("children", TensorProto.INT32, ["children"]),
             helper.make_tensor_value_info("roots", TensorProto.INT32, ["jets"]),
         ],
         [
@@ -191,20 +185,21 @@ def golden_batch(golden: np.lib.npyio.NpzFile):
 
 
 def tree_inputs(b: LevelBatch) -> dict[str, np.ndarray]:
+    """The tree graph's inputs for a LevelBatch (see the module docstring)."""
     levels = b.depth_max + 1
-    left = np.full(b.n, -1, dtype=np.int32)
-    right = np.full(b.n, -1, dtype=np.int32)
-    for d in range(levels):
-        a = int(b.start[d])
-        m = int(b.n_internal[d])
-        left[a : a + m] = b.left[d].numpy()
-        right[a : a + m] = b.right[d].numpy()
+    plan = np.zeros((levels - 1, 5), dtype=np.int32)
+    children = []
+    c = 0
+    for i, d in enumerate(range(levels - 2, -1, -1)):
+        a, m, e = int(b.start[d]), int(b.n_internal[d]), int(b.start[d + 1])
+        plan[i] = (a, a + m, e, c, c + 2 * m)
+        children += [b.left[d].numpy(), b.right[d].numpy()]
+        c += 2 * m
     return {
         "x": b.x.numpy(),
-        "level_start": np.asarray(b.start[: levels + 1], dtype=np.int32),
-        "level_internal": np.asarray(b.n_internal[:levels], dtype=np.int32),
-        "left": left,
-        "right": right,
+        "plan": plan,
+        "deepest": np.array([b.start[levels - 1], b.start[levels]], dtype=np.int32),
+        "children": (np.concatenate(children) if children else np.zeros(0)).astype(np.int32),
         "roots": b.roots.numpy().astype(np.int32),
     }
 
@@ -248,10 +243,9 @@ def add(model_dir: str) -> None:
         version=cell["version"],
         inputs=[
             {"name": "x", "dtype": "float32", "shape": ["nodes", F]},
-            {"name": "level_start", "dtype": "int32", "shape": ["levels_plus_1"]},
-            {"name": "level_internal", "dtype": "int32", "shape": ["levels"]},
-            {"name": "left", "dtype": "int32", "shape": ["nodes"]},
-            {"name": "right", "dtype": "int32", "shape": ["nodes"]},
+            {"name": "plan", "dtype": "int32", "shape": ["inner_levels", 5]},
+            {"name": "deepest", "dtype": "int32", "shape": [2]},
+            {"name": "children", "dtype": "int32", "shape": ["children"]},
             {"name": "roots", "dtype": "int32", "shape": ["jets"]},
         ],
         outputs=[

@@ -125,7 +125,7 @@ const CELL_GATHER_INPUTS = ['table', 'left', 'right', 'u'];
 /** Default of {@link RecnnRunOptions.gatherMinNodes}. */
 const GATHER_MIN_NODES = 512;
 const HEAD_INPUTS = ['h_jet'];
-const TREE_INPUTS = ['x', 'level_start', 'level_internal', 'left', 'right', 'roots'];
+const TREE_INPUTS = ['x', 'plan', 'deepest', 'children', 'roots'];
 const TREE_OUTPUTS = ['probability', 'logit', 'h_jet'];
 
 function checkGraph(session: ModelSession, path: string, inputs: readonly string[], outputs: readonly string[], dims: Record<string, number>): void {
@@ -171,7 +171,7 @@ export class RecnnModel {
   readonly headSession: ModelSession;
   /** table [rows, H], left, right [nodes] (int32 rows of the table), u [nodes, H] → h [nodes, H]; when in use. */
   readonly cellGatherSession: ModelSession | undefined;
-  /** x, level layout, roots → probability, logit, h_jet for a whole batch of trees in one call; when in use. */
+  /** x, level plan, children, roots → probability, logit, h_jet for a whole batch of trees in one call; when in use. */
   readonly treeSession: ModelSession | undefined;
   /** Scratch buffers of the last batch, reused by the next one (a concurrent run allocates its own). */
   private spare: { f32: Float32Array; i32: Int32Array } | undefined;
@@ -385,8 +385,16 @@ export class RecnnModel {
       // row of every node (batch order: jet after jet), rows of the children of internal rows, features into their rows;
       // one pass per tree: its nodes are in post-order, so a node's children have their rows before it
       const f = new Float64Array(W);
-      // children as: positions within the next level (tree graph), row numbers (gather cell), float offsets (copies)
-      const rowScale = tree || gather ? 1 : H;
+      // children as: positions within the next level in `children` (tree graph), row numbers (gather cell), float
+      // offsets (copies); the tree graph's children region spans leftRow and rightRow (2N ≥ 2 × internal nodes)
+      const rowScale = gather ? 1 : H;
+      const children = i32.subarray(5 * D + 1 + B + N, 5 * D + 1 + B + 3 * N);
+      // tree graph: the offset c_d of each level's children, levels deepest first (the Loop's order)
+      const childAt = new Int32Array(D);
+      for (let d = maxDepth - 1, c = 0; d >= 0; d--) {
+        childAt[d] = c;
+        c += 2 * nInternal[d]!;
+      }
       const [c0, c1, c2, c3, c4, c5, c6] = this.scaler.center;
       const [s0, s1, s2, s3, s4, s5, s6] = this.scaler.scale;
       let o = 0;
@@ -400,9 +408,17 @@ export class RecnnModel {
           const r = internal ? nextInternal[depth[k]!]!++ : nextLeaf[depth[k]!]!++;
           rowOf[o + k] = r;
           if (internal) {
-            const base = tree ? levelStart[depth[k]! + 1]! : 0;
-            leftRow[r] = rowOf[o + left[k]!]! * rowScale - base;
-            rightRow[r] = rowOf[o + right[k]!]! * rowScale - base;
+            const d = depth[k]!;
+            if (tree) {
+              // children[c_d + j] (left) and children[c_d + m_d + j] (right): positions within level d + 1
+              const j = childAt[d]! + r - levelStart[d]!;
+              const next = levelStart[d + 1]!;
+              children[j] = rowOf[o + left[k]!]! - next;
+              children[j + nInternal[d]!] = rowOf[o + right[k]!]! - next;
+            } else {
+              leftRow[r] = rowOf[o + left[k]!]! * rowScale;
+              rightRow[r] = rowOf[o + right[k]!]! * rowScale;
+            }
           }
           let src: Float64Array<ArrayBufferLike> = f;
           let so = 0;
@@ -423,7 +439,7 @@ export class RecnnModel {
         o += t.size;
       }
       if (tree) {
-        await this.runTree(tree, x, N, B, D, levelStart, nInternal, leftRow, rightRow, roots, out, start);
+        await this.runTree(tree, x, N, B, D, levelStart, nInternal, childAt, children, roots, out, start);
         return;
       }
       // u for every row; leaves keep it as their embedding, a level's internal rows are replaced by the cell's output
@@ -491,19 +507,29 @@ export class RecnnModel {
     D: number,
     levelStart: Int32Array,
     nInternal: Int32Array,
-    leftRow: Int32Array,
-    rightRow: Int32Array,
+    childAt: Int32Array,
+    children: Int32Array,
     roots: Int32Array,
     out: RecnnResult,
     start: number,
   ): Promise<void> {
     const H = this.config.embeddingSize;
+    // one plan row per internal level, deepest first: (a, a + m, b, c, c + 2m)
+    const inner = D - 1;
+    const plan = new Int32Array(5 * inner);
+    let internalTotal = 0;
+    for (let i = 0; i < inner; i++) {
+      const d = inner - 1 - i;
+      const a = levelStart[d]!;
+      const m = nInternal[d]!;
+      plan.set([a, a + m, levelStart[d + 1]!, childAt[d]!, childAt[d]! + 2 * m], 5 * i);
+      internalTotal += m;
+    }
     const r = await tree.run({
       x: new Tensor('float32', x, [N, RECNN_FEATURE_COUNT]),
-      level_start: new Tensor('int32', levelStart, [D + 1]),
-      level_internal: new Tensor('int32', nInternal, [D]),
-      left: new Tensor('int32', leftRow, [N]),
-      right: new Tensor('int32', rightRow, [N]),
+      plan: new Tensor('int32', plan, [inner, 5]),
+      deepest: new Tensor('int32', Int32Array.of(levelStart[D - 1]!, levelStart[D]!), [2]),
+      children: new Tensor('int32', children.subarray(0, 2 * internalTotal), [2 * internalTotal]),
       roots: new Tensor('int32', roots, [B]),
     });
     const probability = r['probability']!.data as Float32Array;
