@@ -32,18 +32,22 @@ Dynamic batch and length export cleanly (no cached cos/sin tables, no scatter op
 """
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import asdict, dataclass, fields
+import os
+import sys
+from dataclasses import dataclass
 
 import torch
 from torch import nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common.config import JsonConfig  # noqa: E402
 
 MASK_RATIO_TRAIN = 0.15 * 0.8
 
 
 @dataclass
-class EsmConfig:
+class EsmConfig(JsonConfig):
     vocab_size: int = 33
     hidden_size: int = 320
     num_hidden_layers: int = 6
@@ -60,21 +64,6 @@ class EsmConfig:
     token_dropout: bool = True
     pad_token_id: int = 1
     mask_token_id: int = 32
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "EsmConfig":
-        known = {f.name for f in fields(cls)}
-        cfg = cls(**{k: v for k, v in d.items() if k in known and v is not None})
-        cfg.check()
-        return cfg
-
-    @classmethod
-    def from_json(cls, path: str) -> "EsmConfig":
-        with open(path, encoding="utf-8") as f:
-            return cls.from_dict(json.load(f))
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
     def check(self) -> None:
         if self.position_embedding_type != "rotary":

@@ -94,17 +94,14 @@ def check_no_scatter(path: str) -> None:
 
 
 def load_checkpoint(args) -> tuple:
+    from common.checkpoints import checkpoint_files
+
     sys.path.insert(0, os.path.join(HERE, "..", "rumedbench"))
-    from export_hf_bert import find_weights, read_weights  # numpy safetensors reader + torch .bin reader
+    from export_hf_bert import read_weights  # numpy safetensors reader + torch .bin reader
 
     ckpt = args.checkpoint
     ckpt_dir = ckpt if os.path.isdir(ckpt) else os.path.dirname(ckpt)
-    weights = find_weights(ckpt_dir, args.weights) if os.path.isdir(ckpt) else ckpt
-    config_path = args.config or os.path.join(ckpt_dir, "config.json")
-    if not os.path.exists(config_path):
-        raise SystemExit(f"no config.json next to {ckpt}; pass --config")
-    with open(config_path, encoding="utf-8") as f:
-        raw = json.load(f)
+    weights, raw = checkpoint_files(ckpt, args.weights, args.config)
     cfg = EsmConfig.from_dict(raw)
     model = EsmForMaskedLM(cfg)
     report = load_hf_state_dict(model, read_weights(weights))

@@ -152,17 +152,11 @@ def read_encoder_weights(weights: str) -> dict:
 
 
 def load_checkpoint(args) -> tuple:
-    sys.path.insert(0, os.path.join(HERE, "..", "rumedbench"))
-    from export_hf_bert import find_weights
+    from common.checkpoints import checkpoint_files
 
     ckpt = args.checkpoint
     ckpt_dir = ckpt if os.path.isdir(ckpt) else os.path.dirname(ckpt)
-    weights = find_weights(ckpt_dir, args.weights) if os.path.isdir(ckpt) else ckpt
-    config_path = args.config or os.path.join(ckpt_dir, "config.json")
-    if not os.path.exists(config_path):
-        raise SystemExit(f"no config.json next to {ckpt}; pass --config")
-    with open(config_path, encoding="utf-8") as f:
-        raw = json.load(f)
+    weights, raw = checkpoint_files(ckpt, args.weights, args.config)
     cfg = T5EncoderConfig.from_dict(raw)
     model = T5EncoderModel(cfg)
     try:

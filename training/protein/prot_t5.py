@@ -39,12 +39,16 @@ Dynamic batch and length export cleanly (no cached tables that depend on the len
 """
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import asdict, dataclass, fields
+import os
+import sys
+from dataclasses import dataclass
 
 import torch
 from torch import nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common.config import JsonConfig  # noqa: E402
 
 # The configuration of Rostlab/prot_t5_xl_uniref50 ("ProtT5-XL-U50"; the encoder is what embeds proteins): T5 v1 with
 # the layout of t5-3b, a 128-token vocabulary (<pad> 0, </s> 1, <unk> 2, one piece per amino acid, extra ids), 24
@@ -77,7 +81,7 @@ ACTIVATIONS = ("relu", "gelu", "gelu_new", "silu")
 
 
 @dataclass
-class T5EncoderConfig:
+class T5EncoderConfig(JsonConfig):
     """The fields of Hugging Face's T5Config that the encoder uses (other fields of a config.json are ignored)."""
 
     vocab_size: int = 128
@@ -93,21 +97,6 @@ class T5EncoderConfig:
     initializer_factor: float = 1.0
     pad_token_id: int = 0
     eos_token_id: int = 1
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "T5EncoderConfig":
-        known = {f.name for f in fields(cls)}
-        cfg = cls(**{k: v for k, v in d.items() if k in known and v is not None})
-        cfg.check()
-        return cfg
-
-    @classmethod
-    def from_json(cls, path: str) -> "T5EncoderConfig":
-        with open(path, encoding="utf-8") as f:
-            return cls.from_dict(json.load(f))
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
     @property
     def gated(self) -> bool:

@@ -7,6 +7,7 @@ import { centerCrop } from '../tokenize/center-crop';
 import { slidingWindows } from '../tokenize/sliding-windows';
 import { EsmEmbedder, loadEsmEmbedder } from './esm-embedder';
 import { SequenceEmbeddingError } from './sequence-embedding-error';
+import { maxAbsDiff, protein } from './embed-test-helpers';
 
 // A TINY ESM-2 (2 layers, hidden 32, 4 heads, the 33-token vocabulary) with SYNTHETIC random weights, written by
 //   /usr/bin/python3 training/protein/export_esm2.py --random --config ../shared/data/vocab/esm2_t6_8M_UR50D-config.json \
@@ -17,24 +18,6 @@ const FIXTURE = resolve(__dirname, '__fixtures__/esm2-tiny-random');
 const H = 32;
 const ATOL = 1e-4;
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
-
-/** Deterministic pseudo-random protein of length n. */
-function protein(n: number, seed: number): string {
-  const aa = 'ACDEFGHIKLMNPQRSTVWY';
-  let x = seed * 2654435761 + 1;
-  let s = '';
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    s += aa[x % 20];
-  }
-  return s;
-}
 
 let embedder: EsmEmbedder;
 beforeAll(async () => {

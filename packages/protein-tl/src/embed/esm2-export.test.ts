@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkGolden, loadModel } from '@lab/tensor-core';
 import { findPython, sharedDataPath } from '@lab/tensor-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEsmEmbedder } from './esm-embedder';
+import { expectGolden } from './embed-test-helpers';
 
 // training/protein/export_esm2.py end to end on a tiny configuration: --random writes SYNTHETIC random weights and
 // (--save-checkpoint) the same weights as a Hugging Face checkpoint (config.json, pytorch_model.bin, model.safetensors
@@ -49,14 +49,7 @@ describe.skipIf(reason !== undefined)('export_esm2.py (tiny SYNTHETIC random ESM
   });
 
   it.each(['random', 'st', 'bin'])('%s export reproduces its PyTorch golden outputs and embeds', async (name) => {
-    const manifestPath = join(dir, name, 'model.json');
-    const model = await loadModel(manifestPath, { intraOpThreads: 1 });
-    try {
-      const report = await checkGolden(model, model.manifest!, manifestPath);
-      expect(report.ok).toBe(true);
-    } finally {
-      await model.dispose();
-    }
+    await expectGolden(join(dir, name, 'model.json'));
     const embedder = await loadEsmEmbedder(join(dir, name), { intraOpThreads: 1 });
     try {
       const { pooled, hiddenSize } = await embedder.embed(['MKTAYIAKQR', 'MSD']);

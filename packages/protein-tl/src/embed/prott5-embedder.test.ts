@@ -8,6 +8,7 @@ import { ProtT5Tokenizer } from '../tokenize/prott5-tokenizer';
 import { ProtT5Embedder, isProtT5Dir, loadProtT5Embedder } from './prott5-embedder';
 import { resolveEmbedder } from './resolve-embedder';
 import { SequenceEmbeddingError } from './sequence-embedding-error';
+import { maxAbsDiff, protein } from './embed-test-helpers';
 
 // A TINY ProtT5 encoder (T5 v1: 2 layers, d_model 32, 4 heads of 8, d_ff 64, ReLU; ProtT5-XL-U50's 128-token
 // vocabulary and 32 buckets / max distance 128) with SYNTHETIC random weights, written by
@@ -24,24 +25,6 @@ const H = 32;
 const ATOL = 1e-4;
 const ORDER = 'LAGVSERTIDPKQNFYMHWCX'; // residue of id 3 + i in the synthetic tokenizer
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
-
-/** Deterministic pseudo-random protein of length n. */
-function protein(n: number, seed: number): string {
-  const aa = 'ACDEFGHIKLMNPQRSTVWY';
-  let x = seed * 2654435761 + 1;
-  let s = '';
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    s += aa[x % 20];
-  }
-  return s;
-}
 
 async function rejection(p: Promise<unknown>): Promise<Record<string, unknown> & Error> {
   const e = await p.then(() => undefined, (x: unknown) => x);

@@ -3,10 +3,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkGolden, loadModel, readNpz } from '@lab/tensor-core';
+import { readNpz } from '@lab/tensor-core';
 import { findPython } from '@lab/tensor-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProtT5Embedder } from './prott5-embedder';
+import { expectGolden, maxAbsDiff } from './embed-test-helpers';
 
 // training/protein/export_prot_t5.py end to end on tiny configurations: --random writes SYNTHETIC random weights and
 // (--save-checkpoint) the same weights as a Hugging Face T5ForConditionalGeneration-style checkpoint with a stand-in
@@ -28,13 +29,6 @@ function py(args: string[]): string {
   const r = run(args);
   if (r.status !== 0) throw new Error(`export_prot_t5.py ${args.join(' ')} failed:\n${r.stderr}`);
   return r.stdout;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 describe.skipIf(reason !== undefined)('export_prot_t5.py (tiny SYNTHETIC random T5 encoders)', () => {
@@ -70,14 +64,7 @@ describe.skipIf(reason !== undefined)('export_prot_t5.py (tiny SYNTHETIC random 
     const info = JSON.parse(await readFile(join(dir, 'bin', 'prot_t5.json'), 'utf8')) as { graphs: Array<{ manifest: string; blocks: number[] }> };
     expect(info.graphs.map((g) => g.blocks)).toEqual([[0, 1], [1, 2]]);
     for (const name of ['random', 'st', 'fixture', 'gated', ...info.graphs.map((g) => join('bin', g.manifest, '..'))]) {
-      const manifestPath = join(dir, name, 'model.json');
-      const model = await loadModel(manifestPath, { intraOpThreads: 1 });
-      try {
-        const report = await checkGolden(model, model.manifest!, manifestPath);
-        expect(report.ok).toBe(true);
-      } finally {
-        await model.dispose();
-      }
+      await expectGolden(join(dir, name, 'model.json'));
     }
     const single = await loadProtT5Embedder(join(dir, 'random'), { intraOpThreads: 1 });
     const staged = await loadProtT5Embedder(join(dir, 'bin'), { intraOpThreads: 1 });
