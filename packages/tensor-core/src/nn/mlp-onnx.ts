@@ -91,7 +91,7 @@ function adamStepsGraph(sizes: readonly number[], activation: MlpActivation, ada
   const oneMinusB1 = b.constFloat([1 - adam.beta1], []);
   const oneMinusB2 = b.constFloat([1 - adam.beta2], []);
   const eps = b.constFloat([adam.epsilon], []);
-  const decay = b.constFloat([adam.weightDecay], []);
+  const decay = adam.weightDecay !== 0 ? b.constFloat([adam.weightDecay], []) : '';
   const outs: Record<string, string> = {};
   for (const p of params) {
     let grad = grads.get(p.name)!;
