@@ -118,8 +118,7 @@ export class MlpHead {
     const progress = throttleProgress(options.onProgress);
     const xb = new Float64Array(batch * dim);
     const yb = new Int32Array(batch);
-    const history: MlpHeadEpoch[] = [];
-    let best = { score: Infinity, epoch: 0, model: model.clone() };
+    const watch = new EpochWatch(model.clone(), monitor, patience);
     for (let epoch = 1; epoch <= maxEpochs; epoch++) {
       const order = rng.permutation(n);
       let sum = 0;
@@ -140,13 +139,9 @@ export class MlpHead {
         }
         progress({ completed: (epoch - 1) * chunks + c + 1, total: maxEpochs * chunks, label: `epoch ${epoch}` });
       }
-      const entry = endEpoch(epoch, sum / n, model, val, dim);
-      history.push(entry);
-      const score = monitor === 'accuracy' && entry.validationAccuracy !== undefined ? -entry.validationAccuracy : (entry.validationLoss ?? entry.loss);
-      if (score < best.score) best = { score, epoch, model: model.clone() };
-      else if (epoch - best.epoch >= patience) break;
+      if (watch.record(endEpoch(epoch, sum / n, model, val, dim), () => model.clone())) break;
     }
-    return new MlpHead(best.model, history, best.epoch);
+    return watch.head();
   }
 
   /**
@@ -183,8 +178,7 @@ export class MlpHead {
       const rows = new Int32Array(chunks * stepsPerChunk * slots);
       const counts = new Int32Array(chunks * stepsPerChunk);
       const chunkEnd = new Int32Array(chunks); // steps up to the end of chunk c
-      const history: MlpHeadEpoch[] = [];
-      let best = { score: Infinity, epoch: 0, model: model.clone() };
+      const watch = new EpochWatch(model.clone(), monitor, patience);
       const groups = Math.min(chunks, 10);
       for (let epoch = 1; epoch <= maxEpochs; epoch++) {
         const order = rng.permutation(n);
@@ -210,13 +204,9 @@ export class MlpHead {
           progress({ completed: (epoch - 1) * chunks + cHi, total: maxEpochs * chunks, label: `epoch ${epoch}` });
         }
         const current = trainer.toMlp();
-        const entry = endEpoch(epoch, sum / n, current, val, dim);
-        history.push(entry);
-        const score = monitor === 'accuracy' && entry.validationAccuracy !== undefined ? -entry.validationAccuracy : (entry.validationLoss ?? entry.loss);
-        if (score < best.score) best = { score, epoch, model: current };
-        else if (epoch - best.epoch >= patience) break;
+        if (watch.record(endEpoch(epoch, sum / n, current, val, dim), () => current)) break;
       }
-      return new MlpHead(best.model, history, best.epoch);
+      return watch.head();
     } finally {
       await trainer.dispose();
     }
@@ -301,6 +291,41 @@ function prepareTraining(x: EmbeddingRows, y: ArrayLike<number>, dim: number, op
   const chunk = Math.max(1, Math.ceil(n * fraction));
   const chunks = Math.ceil(n / chunk);
   return { data, n, labels, batch, maxEpochs, patience, monitor, val, rng, model, chunk, chunks };
+}
+
+/**
+ * The epochs of a training run and the best one by the watched quantity — validation loss (lower is better), or
+ * accuracy (higher is better) when asked and available, else the training loss — with patience (shared by
+ * MlpHead.train and MlpHead.fit).
+ */
+class EpochWatch {
+  private readonly history: MlpHeadEpoch[] = [];
+  private bestScore = Infinity;
+  private bestEpoch = 0;
+
+  constructor(
+    private bestModel: Mlp,
+    private readonly monitor: 'loss' | 'accuracy',
+    private readonly patience: number,
+  ) {}
+
+  /** Records an epoch; `keep` gives the network to keep when it is the best so far. True when training should stop. */
+  record(entry: MlpHeadEpoch, keep: () => Mlp): boolean {
+    this.history.push(entry);
+    const score = this.monitor === 'accuracy' && entry.validationAccuracy !== undefined ? -entry.validationAccuracy : (entry.validationLoss ?? entry.loss);
+    if (score < this.bestScore) {
+      this.bestScore = score;
+      this.bestEpoch = entry.epoch;
+      this.bestModel = keep();
+      return false;
+    }
+    return entry.epoch - this.bestEpoch >= this.patience;
+  }
+
+  /** The head with the best epoch's weights and the whole history. */
+  head(): MlpHead {
+    return new MlpHead(this.bestModel, this.history, this.bestEpoch);
+  }
 }
 
 /** An epoch's history entry: the mean training loss, and the development rows' loss and accuracy when given. */

@@ -36,6 +36,23 @@ export interface OnnxMlpTrainerOptions {
  * biases) m and v. Outputs: the same parameters and moments updated, and loss [S] (each step's mean cross-entropy
  * before its update).
  */
+/** One tensor of the trainer's state: a parameter (weights first, then biases) or one of its moments. */
+interface StateTensor {
+  name: string;
+  dims: number[];
+  /** A weight matrix (weight decay applies), not a bias. */
+  weight: boolean;
+}
+
+/** The parameters of layer sizes `sizes` (w0 … w{L−1}, b0 … b{L−1}), then their first moments (m_), then second (v_). */
+function adamState(sizes: readonly number[]): { params: StateTensor[]; state: StateTensor[] } {
+  const L = sizes.length - 1;
+  const params: StateTensor[] = [];
+  for (let l = 0; l < L; l++) params.push({ name: `w${l}`, dims: [sizes[l]!, sizes[l + 1]!], weight: true });
+  for (let l = 0; l < L; l++) params.push({ name: `b${l}`, dims: [sizes[l + 1]!], weight: false });
+  return { params, state: [...params, ...params.map((p) => ({ ...p, name: `m_${p.name}` })), ...params.map((p) => ({ ...p, name: `v_${p.name}` }))] };
+}
+
 function adamStepsGraph(sizes: readonly number[], activation: MlpActivation, adam: OnnxAdamOptions): Uint8Array {
   const L = sizes.length - 1;
   const K = sizes[L]!;
@@ -46,10 +63,7 @@ function adamStepsGraph(sizes: readonly number[], activation: MlpActivation, ada
   g.input('weights', OnnxType.float, ['steps', 'batch']);
   g.input('step_a', OnnxType.float, ['steps']);
   g.input('step_c2', OnnxType.float, ['steps']);
-  const params: { name: string; dims: number[]; weight: boolean }[] = [];
-  for (let l = 0; l < L; l++) params.push({ name: `w${l}`, dims: [sizes[l]!, sizes[l + 1]!], weight: true });
-  for (let l = 0; l < L; l++) params.push({ name: `b${l}`, dims: [sizes[l + 1]!], weight: false });
-  const state = [...params.map((p) => ({ ...p })), ...params.map((p) => ({ ...p, name: `m_${p.name}` })), ...params.map((p) => ({ ...p, name: `v_${p.name}` }))];
+  const { params, state } = adamState(sizes);
   for (const s of state) g.input(s.name, OnnxType.float, s.dims);
 
   // ---- the loop body: one Adam step
@@ -132,19 +146,19 @@ function adamStepsGraph(sizes: readonly number[], activation: MlpActivation, ada
 export class OnnxMlpTrainer {
   /** Adam steps taken. */
   step = 0;
-  private readonly params: Float32Array[];
-  private readonly moments: Float32Array[];
-  private readonly names: string[];
+  /** The graph's state tensors (names, shapes), in the order of `values`. */
+  private readonly state: StateTensor[];
+  /** Parameters (weights, then biases), then first moments, then second moments, as `state`. */
+  private values: Float32Array[];
 
   private constructor(
     private readonly session: OnnxModel,
     private readonly template: Mlp,
     private readonly adam: OnnxAdamOptions,
   ) {
-    const L = template.weights.length;
-    this.names = [...Array.from({ length: L }, (_, l) => `w${l}`), ...Array.from({ length: L }, (_, l) => `b${l}`)];
-    this.params = [...template.weights, ...template.biases].map((p) => Float32Array.from(p));
-    this.moments = [...this.params, ...this.params].map((p) => new Float32Array(p.length));
+    this.state = adamState(template.sizes).state;
+    const params = [...template.weights, ...template.biases].map((p) => Float32Array.from(p));
+    this.values = [...params, ...[...params, ...params].map((p) => new Float32Array(p.length))];
   }
 
   /**
@@ -207,21 +221,9 @@ export class OnnxMlpTrainer {
       step_a: new Tensor('float32', stepA, [S]),
       step_c2: new Tensor('float32', stepC2, [S]),
     };
-    const all = [...this.params, ...this.moments];
-    const stateNames = [...this.names, ...this.names.map((p) => `m_${p}`), ...this.names.map((p) => `v_${p}`)];
-    const dims = (k: number) => {
-      const L = this.template.weights.length;
-      const j = k % (2 * L);
-      const sizes = this.template.sizes;
-      return j < L ? [sizes[j]!, sizes[j + 1]!] : [sizes[j - L + 1]!];
-    };
-    stateNames.forEach((name, k) => (feeds[name] = new Tensor('float32', all[k]!, dims(k))));
+    this.state.forEach((t, k) => (feeds[t.name] = new Tensor('float32', this.values[k]!, t.dims)));
     const out = await this.session.run(feeds);
-    stateNames.forEach((name, k) => {
-      const t = out[`${name}_new`]!.data as Float32Array;
-      if (k < this.params.length) this.params[k] = t;
-      else this.moments[k - this.params.length] = t;
-    });
+    this.values = this.state.map((t) => out[`${t.name}_new`]!.data as Float32Array);
     this.step += S;
     return out['loss']!.data as Float32Array;
   }
@@ -231,8 +233,8 @@ export class OnnxMlpTrainer {
     const L = this.template.weights.length;
     return new Mlp(
       this.template.spec,
-      this.params.slice(0, L).map((p) => Float64Array.from(p)),
-      this.params.slice(L).map((p) => Float64Array.from(p)),
+      this.values.slice(0, L).map((p) => Float64Array.from(p)),
+      this.values.slice(L, 2 * L).map((p) => Float64Array.from(p)),
     );
   }
 
